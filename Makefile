@@ -1,0 +1,32 @@
+# Two commands for a fresh clone: `make run` builds the example Maracs' documents into
+# output/, `make test` runs the tests. Both set up what they need first.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test setup system-deps bench clean
+
+run: setup
+	$(BIN)/marac check local_configs/
+	@echo "(the renderer comes next: marac build)"
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+setup: system-deps $(STAMP)
+
+system-deps:
+	@bash scripts/system-deps.sh
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+bench: setup
+	$(BIN)/python bench/build.py
+
+clean:
+	rm -rf output build dist *.egg-info .pytest_cache

@@ -1,0 +1,85 @@
+"""The ``marac`` command line: click wiring only.
+
+Each command calls one function and prints its result. Errors caused by input are
+``MaracError`` subclasses (exit 1, no traceback); click's usage errors exit 2.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import click
+
+from . import __version__
+
+
+class IsoDate(click.ParamType):
+    """A YYYY-MM-DD date on the command line."""
+
+    name = "YYYY-MM-DD"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value))
+        except ValueError:
+            self.fail(f"'{value}' is not a real date; write it as YYYY-MM-DD, e.g. 2026-03-01", param, ctx)
+
+
+ISO_DATE = IsoDate()
+CONFIGS = click.argument("configs", nargs=-1, required=True, metavar="CONFIG...")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="marac")
+def main() -> None:
+    """Build, issue, sign and review Marac Operating Protocols and Information Sharing Agreements.
+
+    CONFIG is a Marac folder (local_configs/northbridge), its marac.yaml, or a folder of
+    Marac folders (local_configs/).
+    """
+
+
+@main.command()
+@CONFIGS
+@click.option("--today", type=ISO_DATE, help="Check dates as if today were this day.")
+def check(configs, today):
+    """Validate settings and the guidance rules; print errors and warnings with G-ids."""
+    from .gate import gate_many
+
+    results = gate_many(configs, today)
+    failed = 0
+    for result in results:
+        name = result.loaded.settings.marac.name if result.loaded else str(result.path)
+        for finding in result.findings:
+            click.echo(finding.render(), err=finding.severity == "error")
+        verdict = "errors" if result.errors else "ok"
+        failed += bool(result.errors)
+        click.echo(f"{name}: {verdict} ({len(result.errors)} errors, {len(result.warnings)} warnings)")
+    if failed:
+        raise click.exceptions.Exit(1)
+
+
+@main.command(name="clauses")
+@click.option("--doc", type=click.Choice(["mop", "isa", "annex"]), help="Only this document's clauses.")
+def list_clauses(doc):
+    """List the clause library: id, section, documents, G-ids, mandatory."""
+    from .clauses import load_library
+
+    library = load_library()
+    click.echo(f"Clause library {library.version}")
+    for clause in library.clauses:
+        if doc and doc not in clause.applies_to:
+            continue
+        flag = "mandatory" if clause.mandatory else "optional"
+        covers = ",".join(clause.covers) or "-"
+        click.echo(f"{clause.id:48} {clause.section:20} {'/'.join(clause.applies_to):14} {covers:24} {flag}")
+
+
+# Commands that live in their own modules (one topic each) are registered here.
+# --- registered commands (one line per module) ---
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

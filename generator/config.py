@@ -1,0 +1,247 @@
+"""Load a Marac's ``marac.yaml`` into frozen, validated settings.
+
+Every problem becomes one line ``marac.yaml:LINE: dotted.field: what is wrong and how to
+fix it``; all problems are reported at once (``ConfigError``), never a traceback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import ConfigError, Problem
+from .settings_model import Settings
+from .yaml_source import YamlDocument, YamlReadError, dotted_path, read_yaml
+
+CONFIG_NAME = "marac.yaml"
+
+
+@dataclass(frozen=True)
+class LoadedSettings:
+    """Validated settings with where they came from (for messages and for the register)."""
+
+    settings: Settings
+    source: YamlDocument
+    display_name: str
+
+    @property
+    def folder(self) -> Path:
+        """Return the Marac's folder (where signatures.yaml and editions/ live)."""
+        return self.source.path.parent
+
+    def line_of(self, *location: Any) -> int | None:
+        """Return the line in marac.yaml of a dotted location, or of its nearest parent."""
+        return self.source.line_of(tuple(location))
+
+
+def resolve_config_paths(arguments: list[str] | tuple[str, ...]) -> list[Path]:
+    """Return the ``marac.yaml`` files named by CONFIG arguments.
+
+    A CONFIG is a ``marac.yaml``, a Marac folder holding one, or a folder of Marac folders.
+    Refuses (``ConfigError``) a path that does not exist or holds no Marac settings.
+    """
+    found: list[Path] = []
+    problems: list[Problem] = []
+    for argument in arguments:
+        path = Path(argument)
+        if path.is_file():
+            found.append(path)
+        elif (path / CONFIG_NAME).is_file():
+            found.append(path / CONFIG_NAME)
+        elif path.is_dir():
+            children = sorted(p for p in path.glob(f"*/{CONFIG_NAME}") if p.is_file())
+            if not children:
+                problems.append(Problem(argument, None, "", (
+                    f"holds no {CONFIG_NAME} and no Marac folders with one; "
+                    "name a Marac folder such as local_configs/northbridge")))
+            found.extend(children)
+        else:
+            problems.append(Problem(argument, None, "", "does not exist; check the path"))
+    if problems:
+        raise ConfigError(problems)
+    unique: list[Path] = []
+    for path in found:
+        if path.resolve() not in {p.resolve() for p in unique}:
+            unique.append(path)
+    return unique
+
+
+def load_settings(path: Path, today: dt.date | None = None) -> LoadedSettings:
+    """Return the validated settings in ``path``.
+
+    Refuses (``ConfigError``, listing every problem with file, line and field) unreadable or
+    invalid YAML, unknown keys (with a "did you mean"), impossible dates, dates of review
+    in the future, duplicate partners and control characters.
+    """
+    today = today or dt.date.today()
+    display = _display_name(path)
+    try:
+        source = read_yaml(path, display)
+    except YamlReadError as exc:
+        raise ConfigError([exc.problem]) from None
+    try:
+        settings = Settings.model_validate(source.data)
+    except ValidationError as exc:
+        problems = [_problem_from_error(err, source, display) for err in exc.errors()]
+        raise ConfigError(_sorted_unique(problems)) from None
+    future = _future_review_dates(settings, source, display, today)
+    if future:
+        raise ConfigError(future)
+    return LoadedSettings(settings=settings, source=source, display_name=display)
+
+
+def _display_name(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _future_review_dates(settings: Settings, source: YamlDocument, display: str,
+                         today: dt.date) -> list[Problem]:
+    problems = []
+    candidates = [
+        (("documents", "operating_protocol", "last_reviewed"), settings.documents.operating_protocol.last_reviewed),
+        (("documents", "information_sharing_agreement", "last_reviewed"),
+         settings.documents.information_sharing_agreement.last_reviewed),
+        (("specialist_pathways", "last_reviewed"), settings.specialist_pathways.last_reviewed),
+    ]
+    for location, value in candidates:
+        if value is not None and value > today:
+            problems.append(Problem(display, source.line_of(location), dotted_path(location), (
+                f"{value} is in the future (today is {today}); give the date the review "
+                "actually took place")))
+    return problems
+
+
+def _sorted_unique(problems: list[Problem]) -> list[Problem]:
+    seen, out = set(), []
+    for problem in sorted(problems, key=lambda p: (p.line or 0, p.field)):
+        key = (problem.line, problem.field, problem.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(problem)
+    return out
+
+
+def _problem_from_error(error: dict, source: YamlDocument, display: str) -> Problem:
+    location = tuple(part for part in error["loc"] if not _is_pydantic_branch(part))
+    # A failed model_validator reports at the model; keep the location as it is.
+    message = _friendly_message(error, location)
+    return Problem(display, source.line_of(location), dotted_path(location), message)
+
+
+def _is_pydantic_branch(part: Any) -> bool:
+    # Union members appear in locations as e.g. 'str' or 'function-after[...]'.
+    return isinstance(part, str) and ("[" in part or part in {"str", "int", "bool", "date"})
+
+
+def _friendly_message(error: dict, location: tuple) -> str:
+    kind, given = error["type"], error.get("input")
+    ctx = error.get("ctx") or {}
+    if kind == "extra_forbidden":
+        return _unknown_key_message(location)
+    if kind == "missing":
+        return "is required but missing; add it (see local_configs/northbridge/marac.yaml)"
+    if kind in {"date_from_datetime_parsing", "date_parsing", "date_type", "date_from_datetime_inexact"}:
+        return (f"'{given}' is not a real calendar date; write it as YYYY-MM-DD, "
+                "for example 2025-03-01")
+    if kind == "enum":
+        options = ctx.get("expected", "")
+        hint = _closest(str(given), [o.strip(" '") for o in options.replace(" or ", ",").split(",")])
+        return f"'{given}' is not one of {options}" + (f"; did you mean '{hint}'?" if hint else "")
+    if kind == "string_pattern_mismatch":
+        return _pattern_message(location, given)
+    if kind in {"greater_than_equal", "less_than_equal"}:
+        bound = ctx.get("ge", ctx.get("le"))
+        word = "at least" if kind == "greater_than_equal" else "at most"
+        return f"{given} is out of range; it must be {word} {bound}"
+    if kind == "too_short":
+        return "is empty; list at least one entry"
+    if kind in {"string_type"}:
+        return f"must be text, not {_describe(given)}; put it in quotes if needed"
+    if kind in {"int_type", "int_parsing", "int_from_float"}:
+        return f"must be a whole number, not {_describe(given)}"
+    if kind in {"bool_type", "bool_parsing"}:
+        return f"must be true or false, not {_describe(given)}"
+    if kind in {"list_type"}:
+        return f"must be a list (lines starting with '- '), not {_describe(given)}"
+    if kind in {"model_type", "model_attributes_type", "dict_type"}:
+        return f"must be a block of 'key: value' lines, not {_describe(given)}"
+    if kind == "value_error":
+        return str(ctx.get("error", error["msg"]))
+    return error["msg"]
+
+
+def _pattern_message(location: tuple, given: Any) -> str:
+    field = location[-1] if location else ""
+    if field == "version":
+        return f"'{given}' is not a version number; write it in quotes like \"3.0\""
+    if field == "url":
+        return f"'{given}' is not a web address; it must start with https://"
+    if field == "slug":
+        return f"'{given}' must be lower-case letters, digits and hyphens, like northbridge"
+    if field == "id":
+        return f"'{given}' must start with 'local.' and use lower-case letters, e.g. local.parking"
+    if field == "applies_to" or (len(location) > 1 and location[-2] == "applies_to"):
+        return f"'{given}' must be mop, isa or annex"
+    return f"'{given}' is not in the expected form"
+
+
+def _unknown_key_message(location: tuple) -> str:
+    key = str(location[-1]) if location else ""
+    allowed = _allowed_keys(location[:-1])
+    hint = _closest(key, allowed)
+    message = f"unknown setting '{key}'"
+    if hint:
+        return f"{message}; did you mean '{hint}'?"
+    if allowed:
+        return f"{message}; allowed here: {', '.join(sorted(allowed))}"
+    return message
+
+
+def _allowed_keys(parent: tuple) -> list[str]:
+    """Return the keys the schema allows at ``parent`` by walking the pydantic models."""
+    model: Any = Settings
+    for part in parent:
+        if isinstance(part, int):
+            continue
+        fields = getattr(model, "model_fields", {})
+        if part not in fields:
+            return []
+        model = _inner_model(fields[part].annotation)
+        if model is None:
+            return []
+    return list(getattr(model, "model_fields", {}))
+
+
+def _inner_model(annotation: Any):
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _closest(word: str, options: list[str]) -> str | None:
+    matches = difflib.get_close_matches(word.lower(), [o.lower() for o in options], n=1, cutoff=0.6)
+    if not matches:
+        return None
+    return next(o for o in options if o.lower() == matches[0])
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "an empty value"
+    if isinstance(value, dict):
+        return "a block of settings"
+    if isinstance(value, list):
+        return "a list"
+    return f"'{value}'"

@@ -1,0 +1,156 @@
+"""Rules from the guidance that the tool enforces (REQUIREMENTS.md, "Rules the tool enforces").
+
+Pure functions: settings and library in, findings (``Problem`` with severity and G-id) out.
+``check`` prints them; ``build`` refuses when any is an error.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+
+from .clauses import Library
+from .config import LoadedSettings
+from .errors import Problem
+from .yaml_source import dotted_path
+
+MAX_REVIEW_INTERVAL_MONTHS = 24  # G21: "reviewed every two years"
+
+G03_WHY = (
+    "Immigration Enforcement (the Home Office, Border Force and UKVI) may not receive the case "
+    "list, share information with the Marac, attend, or sign the Operating Protocol or the "
+    "Information Sharing Agreement: sharing can lead to a victim's arrest, detention or "
+    "deportation. Remove this entry."
+)
+
+
+def check_policy(loaded: LoadedSettings, library: Library) -> list[Problem]:
+    """Return every finding for these settings: errors first, then warnings, each in file order."""
+    findings = [
+        *_forbidden_recipients(loaded),
+        *_clause_choices(loaded, library),
+        *_review_intervals(loaded),
+        *_gaps(loaded),
+    ]
+    return sorted(findings, key=lambda f: (f.severity != "error", f.line or 0))
+
+
+def errors_in(findings: list[Problem]) -> list[Problem]:
+    """Return only the findings that stop a build."""
+    return [finding for finding in findings if finding.severity == "error"]
+
+
+def _finding(loaded: LoadedSettings, location: tuple, message: str, gid: str | None,
+             severity: str = "error") -> Problem:
+    return Problem(loaded.display_name, loaded.line_of(*location), dotted_path(location),
+                   message, gid=gid, severity=severity)
+
+
+def _recipient_fields(loaded: LoadedSettings) -> Iterator[tuple[tuple, str | None, str]]:
+    """Yield (location, value, kind) for every name or email of someone who gets Marac papers."""
+    s = loaded.settings
+    for role in ("chair", "coordinator"):
+        person = getattr(s.marac, role)
+        yield ("marac", role, "agency"), person.agency, "name"
+        yield ("marac", role, "email"), person.email, "email"
+    for i, partner in enumerate(s.partners):
+        yield ("partners", i, "name"), partner.name, "name"
+        yield ("partners", i, "signatory", "name"), partner.signatory.name, "name"
+        yield ("partners", i, "signatory", "role"), partner.signatory.role, "name"
+        yield ("partners", i, "signatory", "email"), partner.signatory.email, "email"
+    for i, recipient in enumerate(s.distribution_list):
+        yield ("distribution_list", i, "name"), recipient.name, "name"
+        yield ("distribution_list", i, "organisation"), recipient.organisation, "name"
+        yield ("distribution_list", i, "email"), recipient.email, "email"
+    for i, champion in enumerate(s.immigration.champions):
+        yield ("immigration", "champions", i, "agency"), champion.agency, "name"
+    if s.governance.contact:
+        yield ("governance", "contact", "email"), s.governance.contact.email, "email"
+    if s.marac.idva_service:
+        yield ("marac", "idva_service", "provider"), s.marac.idva_service.provider, "name"
+
+
+def _forbidden_recipients(loaded: LoadedSettings) -> Iterator[Problem]:
+    from .forbidden_recipients import immigration_enforcement_email, immigration_enforcement_name
+
+    for location, value, kind in _recipient_fields(loaded):
+        if kind == "email":
+            domain = immigration_enforcement_email(value)
+            if domain:
+                yield _finding(loaded, location, f"'{value}' is a {domain} address. {G03_WHY}", "G03")
+        else:
+            body = immigration_enforcement_name(value)
+            if body:
+                yield _finding(loaded, location, f"'{value}' names {body}. {G03_WHY}", "G03")
+    for i, service in enumerate(loaded.settings.specialist_pathways.services):
+        body = immigration_enforcement_name(service.organisation)
+        if body:
+            yield _finding(loaded, ("specialist_pathways", "services", i, "organisation"), (
+                f"'{service.organisation}' names {body}, which is not a specialist support "
+                "service; list the independent advice service that helps the victim instead"),
+                "G16", severity="warning")
+
+
+def _clause_choices(loaded: LoadedSettings, library: Library) -> Iterator[Problem]:
+    choices = loaded.settings.clauses
+    known = library.by_id()
+    for i, clause_id in enumerate(choices.exclude):
+        location = ("clauses", "exclude", i)
+        clause = known.get(clause_id)
+        if clause is None:
+            hint = difflib.get_close_matches(clause_id, list(known), n=1, cutoff=0.6)
+            suggestion = f"; did you mean '{hint[0]}'?" if hint else "; `marac clauses` lists them"
+            yield _finding(loaded, location, f"'{clause_id}' is not a clause in the library{suggestion}", None)
+        elif clause.mandatory:
+            gids = ", ".join(clause.covers) or "the guidance"
+            yield _finding(loaded, location, (
+                f"'{clause_id}' is mandatory (it covers {gids}) and cannot be excluded; "
+                "remove it from clauses.exclude"), clause.covers[0] if clause.covers else None)
+    for i, local in enumerate(choices.add):
+        if local.id in known:
+            yield _finding(loaded, ("clauses", "add", i, "id"),
+                           f"'{local.id}' is already a library clause; choose another id", None)
+        for kind in local.applies_to:
+            if local.section not in library.documents[kind].sections:
+                sections = ", ".join(library.documents[kind].sections)
+                yield _finding(loaded, ("clauses", "add", i, "section"), (
+                    f"'{local.section}' is not a section of the {kind}; use one of: {sections}"), None)
+
+
+def _review_intervals(loaded: LoadedSettings) -> Iterator[Problem]:
+    documents = loaded.settings.documents
+    for key in ("operating_protocol", "information_sharing_agreement"):
+        months = getattr(documents, key).review_interval_months
+        if months > MAX_REVIEW_INTERVAL_MONTHS:
+            yield _finding(loaded, ("documents", key, "review_interval_months"), (
+                f"{months} months is too long: the guidance requires review at least every two "
+                f"years; set it to {MAX_REVIEW_INTERVAL_MONTHS} or fewer"), "G21")
+
+
+def _gaps(loaded: LoadedSettings) -> Iterator[Problem]:
+    s = loaded.settings
+
+    def warn(location: tuple, message: str, gid: str) -> Problem:
+        return _finding(loaded, location, message, gid, severity="warning")
+
+    services = s.specialist_pathways.services
+    if not services:
+        yield warn(("specialist_pathways",), (
+            "no specialist support pathway is listed; add the local services that advise victims "
+            "whose immigration status is an issue, under specialist_pathways.services"), "G16")
+    elif not any(service.legal_advice for service in services):
+        yield warn(("specialist_pathways", "services"), (
+            "no pathway offers legal advice (legal_advice: true); legal advice and "
+            "representation should always be a priority"), "G16")
+    if not s.immigration.champions:
+        yield warn(("immigration",), (
+            "no immigration champion is named; name at least one under immigration.champions "
+            "to cascade training to partners"), "G20")
+    if not s.immigration.training_provider:
+        yield warn(("immigration",), (
+            "no training provider is named; add immigration.training_provider, a specialist "
+            "organisation that trains partners on immigration and domestic abuse"), "G20")
+    if s.governance.contact is None:
+        yield warn(("governance",), (
+            "no governance contact; add governance.contact (name, email) so that review "
+            "reminders and monitoring reports reach the governance group"), "G19")

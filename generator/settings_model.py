@@ -1,0 +1,276 @@
+"""The schema of a Marac's local settings (``marac.yaml``), as frozen pydantic models.
+
+Unknown keys are refused (``extra="forbid"``) so that a typo never silently drops a
+setting. Loading, line numbers and friendly messages live in ``config.py``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from enum import Enum
+from typing import Annotated
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
+
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+EMAIL = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
+MAX_REVIEW_MONTHS_ALLOWED_BY_SCHEMA = 120  # policy (G21) refuses anything over 24
+
+
+def _clean_text(value: str) -> str:
+    if CONTROL_CHARS.search(value):
+        raise ValueError(
+            "contains a control or direction-override character; retype the text without it"
+        )
+    value = value.strip()
+    if not value:
+        raise ValueError("is empty; give a value or remove the key")
+    return value
+
+
+def _email(value: str) -> str:
+    if not EMAIL.match(value):
+        raise ValueError(f"'{value}' is not an email address (expected name@example.org.uk)")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_clean_text)]
+Email = Annotated[str, AfterValidator(_clean_text), AfterValidator(_email)]
+
+
+class Strict(BaseModel):
+    """Base for every settings block: frozen, unknown keys refused."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+
+
+class Person(Strict):
+    name: Text
+    role: Text
+    agency: Text | None = None
+    email: Email | None = None
+    phone: Text | None = None
+
+
+class Meeting(Strict):
+    frequency: Text = Field(description="e.g. fortnightly, monthly")
+    day: Text | None = Field(default=None, description="e.g. every other Tuesday")
+    venue: Text
+    case_list_days_before: int = Field(default=5, ge=1, le=28)
+
+
+class IdvaService(Strict):
+    name: Text
+    provider: Text
+    phone: Text | None = None
+    email: Email | None = None
+
+
+class Referral(Strict):
+    escalation_incidents: int = Field(
+        default=3, ge=2, le=10, description="incidents within the period that trigger a referral"
+    )
+    escalation_period_months: int = Field(default=12, ge=1, le=24)
+    referral_email: Email | None = None
+    referral_deadline_days: int = Field(default=7, ge=1, le=28)
+
+
+class Marac(Strict):
+    name: Text
+    area: Text
+    slug: Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")] | None = None
+    meeting: Meeting
+    chair: Person
+    coordinator: Person
+    idva_service: IdvaService | None = None
+    referral: Referral = Referral()
+
+    @field_validator("coordinator")
+    @classmethod
+    def _coordinator_reachable(cls, value: Person) -> Person:
+        if value.email is None:
+            raise ValueError("needs an email address: reminders and partners' replies go there")
+        return value
+
+
+class GovernanceContact(Strict):
+    name: Text
+    email: Email
+    role: Text | None = None
+
+
+class Governance(Strict):
+    group: Text
+    strategic_partnership: Text
+    contact: GovernanceContact | None = None
+
+
+class DocumentDates(Strict):
+    version: Annotated[str, Field(pattern=r"^\d+(\.\d+){0,2}$")]
+    adopted: dt.date
+    last_reviewed: dt.date
+    review_interval_months: int = Field(default=24, ge=1, le=MAX_REVIEW_MONTHS_ALLOWED_BY_SCHEMA)
+
+    @model_validator(mode="after")
+    def _review_after_adoption(self) -> "DocumentDates":
+        if self.last_reviewed < self.adopted:
+            raise ValueError(
+                f"last_reviewed ({self.last_reviewed}) is before adopted ({self.adopted}); "
+                "a document cannot be reviewed before it was adopted"
+            )
+        return self
+
+
+class Documents(Strict):
+    operating_protocol: DocumentDates
+    information_sharing_agreement: DocumentDates
+
+
+class PartnerType(str, Enum):
+    police = "police"
+    probation = "probation"
+    idva = "idva"
+    childrens_social_care = "childrens-social-care"
+    adult_social_care = "adult-social-care"
+    housing = "housing"
+    health = "health"
+    mental_health = "mental-health"
+    substance_misuse = "substance-misuse"
+    education = "education"
+    specialist_service = "specialist-service"
+    by_and_for_service = "by-and-for-service"
+    immigration_advice = "immigration-advice"
+    fire_and_rescue = "fire-and-rescue"
+    local_authority = "local-authority"
+    other = "other"
+
+
+class Signatory(Strict):
+    name: Text
+    role: Text
+    email: Email | None = None
+
+
+class Partner(Strict):
+    name: Text
+    type: PartnerType
+    signatory: Signatory
+    attends: bool = True
+    receives_minutes: bool = True
+
+
+class Recipient(Strict):
+    """Someone who receives Marac papers without being a signing partner."""
+
+    name: Text
+    organisation: Text | None = None
+    email: Email | None = None
+
+
+class PathwayService(Strict):
+    organisation: Text
+    service: Text
+    phone: Text | None = None
+    email: Email | None = None
+    url: Annotated[str, Field(pattern=r"^https?://[^\s<>\"]+$")] | None = None
+    national: bool = False
+    by_and_for: bool = False
+    legal_advice: bool = False
+
+
+class SpecialistPathways(Strict):
+    last_reviewed: dt.date | None = None
+    review_interval_months: int = Field(default=12, ge=1, le=60)
+    services: list[PathwayService] = []
+
+
+class Champion(Strict):
+    name: Text
+    agency: Text
+
+
+class MonitoringFrequency(str, Enum):
+    monthly = "monthly"
+    quarterly = "quarterly"
+    six_monthly = "six-monthly"
+    annually = "annually"
+
+
+class Immigration(Strict):
+    champions: list[Champion] = []
+    training_provider: Text | None = None
+    specialist_attends: bool = False
+    monitoring: MonitoringFrequency = MonitoringFrequency.quarterly
+
+
+class Records(Strict):
+    minutes_storage: Text
+    retention_years: int = Field(default=6, ge=1, le=100)
+    secure_email: Text
+    data_protection_contact: GovernanceContact | None = None
+
+
+class LocalClause(Strict):
+    id: Annotated[str, Field(pattern=r"^local\.[a-z0-9_]+(\.[a-z0-9_]+)*$")]
+    title: Text
+    section: Text
+    applies_to: list[Annotated[str, Field(pattern=r"^(mop|isa|annex)$")]] = Field(min_length=1)
+    text: Text
+
+
+class ClauseChoices(Strict):
+    exclude: list[str] = []
+    add: list[LocalClause] = []
+
+
+class Settings(Strict):
+    """A whole ``marac.yaml``: every block validated, nothing unknown."""
+
+    marac: Marac
+    governance: Governance
+    documents: Documents
+    partners: list[Partner] = Field(min_length=1)
+    distribution_list: list[Recipient] = []
+    specialist_pathways: SpecialistPathways = SpecialistPathways()
+    immigration: Immigration = Immigration()
+    records: Records
+    clauses: ClauseChoices = ClauseChoices()
+
+    @field_validator("partners")
+    @classmethod
+    def _unique_partner_names(cls, partners: list[Partner]) -> list[Partner]:
+        seen: dict[str, int] = {}
+        for index, partner in enumerate(partners):
+            key = " ".join(partner.name.casefold().split())
+            if key in seen:
+                raise ValueError(
+                    f"'{partner.name}' is listed twice (entries {seen[key] + 1} and {index + 1}); "
+                    "each partner agency appears once"
+                )
+            seen[key] = index
+        return partners
+
+    @property
+    def slug(self) -> str:
+        """Return the folder and file-name stem for this Marac."""
+        if self.marac.slug:
+            return self.marac.slug
+        return slugify(self.marac.name)
+
+
+def slugify(text: str) -> str:
+    """Return a lower-case ASCII slug of ``text`` (``"St Mary's Marac"`` -> ``st-marys-marac``)."""
+    import unicodedata
+
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    ascii_text = re.sub(r"['’]", "", ascii_text.lower())
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
+    return slug or "marac"

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Make sure the system libraries and fonts WeasyPrint and the documents need are present.
+# Installs them with apt-get when run as root on Debian/Ubuntu; otherwise names them and fails.
+set -euo pipefail
+
+packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fontconfig
+          fonts-crosextra-carlito fonts-dejavu-core)
+missing=()
+for pkg in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$pkg")
+  fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "marac needs these system packages (Debian/Ubuntu names): ${missing[*]}" >&2
+  echo "Install their equivalents with your system's package manager, then run make again." >&2
+  exit 1
+fi
+if [ "$(id -u)" -ne 0 ]; then
+  echo "marac needs these system packages: ${missing[*]}" >&2
+  echo "Run: sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
+  exit 1
+fi
+echo "Installing system packages: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fc-cache -f >/dev/null 2>&1 || true

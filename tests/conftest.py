@@ -1,0 +1,36 @@
+"""Shared fixtures. Generated files always go under pytest's tmp_path, never into the repo."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLES = REPO / "local_configs"
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    """A click runner that keeps stderr apart from stdout."""
+    return CliRunner()
+
+
+@pytest.fixture
+def examples() -> Path:
+    """The shipped example Maracs (read-only: copy before changing)."""
+    return EXAMPLES
+
+
+@pytest.fixture
+def marac_copy(tmp_path):
+    """Return a function that copies an example Marac into tmp_path and returns its folder."""
+
+    def copy(name: str = "westmere") -> Path:
+        target = tmp_path / "configs" / name
+        shutil.copytree(EXAMPLES / name, target, ignore=shutil.ignore_patterns("editions", "signatures.yaml"))
+        return target
+
+    return copy
