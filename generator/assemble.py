@@ -1,0 +1,205 @@
+"""Assemble settings and clauses into one ``Document`` per kind (mop, isa, annex).
+
+Picks and orders clauses (honouring ``when``, ``exclude`` and local ``add``), fills
+placeholders, parses the Markdown subset, numbers paragraphs (1, 1.1, 1.2 ...), and adds
+the document-control (version) table and the signature table. No I/O, no rendering.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from .clauses import DOC_KINDS, Clause, Library
+from .config import LoadedSettings
+from .dates import add_months, long_date
+from .errors import ClauseLibraryError, Problem
+from .fingerprint import fingerprint
+from .markup import parse_markdown
+from .model import (
+    Block,
+    Document,
+    DocumentMeta,
+    Heading,
+    ListBlock,
+    Paragraph,
+    Run,
+    SignatureRow,
+    SignatureTable,
+    Table,
+)
+from .placeholders import PlaceholderError, evaluate_condition, make_environment, render_text, template_context
+from .settings_model import DocumentDates, Settings, slugify
+
+_DATES_KEY = {"mop": "operating_protocol", "isa": "information_sharing_agreement"}
+
+
+def signature_anchor(agency: str) -> str:
+    """Return the stable id of an agency's signature cell (``sig-<agency-slug>``)."""
+    return f"sig-{slugify(agency)}"
+
+
+def assemble_all(loaded: LoadedSettings, library: Library, kinds=DOC_KINDS) -> dict[str, Document]:
+    """Return the assembled documents for ``kinds``, keyed by kind."""
+    return {kind: assemble(loaded, library, kind) for kind in kinds}
+
+
+def assemble(loaded: LoadedSettings, library: Library, kind: str) -> Document:
+    """Return the ``kind`` document for these settings, with its fingerprint set.
+
+    Refuses (``ClauseLibraryError``) a clause whose placeholders or condition cannot be
+    rendered. Settings must already have passed the policy gate.
+    """
+    settings = loaded.settings
+    outline = library.documents[kind]
+    env = make_environment()
+    companion = {"mop": "isa", "isa": "mop", "annex": "mop"}[kind]
+    context = template_context(settings, {
+        "kind": kind, "title": outline.title, "other_title": library.documents[companion].title,
+    })
+
+    blocks: list[Block] = list(_title_blocks(settings, kind, outline.title))
+    blocks += _document_control(settings, kind)
+    section_number = 0
+    for section in outline.sections:
+        clauses = select_clauses(settings, library, kind, section, env, context)
+        if not clauses:
+            continue
+        section_number += 1
+        blocks.append(Heading(1, (Run(library.sections[section].title),), number=str(section_number),
+                              anchor=f"s-{section}"))
+        paragraph_number = 0
+        for clause in clauses:
+            blocks.append(Heading(2, (Run(clause.title),), anchor=f"c-{clause.id}"))
+            for block in _clause_blocks(clause, env, context):
+                if isinstance(block, Paragraph):
+                    paragraph_number += 1
+                    block = dataclasses.replace(block, number=f"{section_number}.{paragraph_number}")
+                blocks.append(block)
+    blocks += _signature_blocks(settings, kind, outline.title)
+
+    meta = DocumentMeta(
+        kind=kind,
+        title=outline.title,
+        marac=settings.marac.name,
+        slug=settings.slug,
+        file_stem=outline.file_stem,
+        version=_version(settings, kind),
+        date=_dates(settings, kind).last_reviewed.isoformat(),
+        subject=f"{outline.title} of {settings.marac.name} ({settings.marac.area})",
+        keywords=("Marac", "domestic abuse", "information sharing", "immigration status", settings.marac.name),
+        library_version=library.version,
+    )
+    document = Document(meta=meta, blocks=tuple(blocks))
+    return dataclasses.replace(document, meta=dataclasses.replace(meta, fingerprint=fingerprint(document)))
+
+
+def select_clauses(settings: Settings, library: Library, kind: str, section: str, env, context) -> list[Clause]:
+    """Return the clauses of one section of one document, in library order, local ones last."""
+    excluded = set(settings.clauses.exclude)
+    chosen = []
+    for clause in library.clauses:
+        if kind not in clause.applies_to or clause.section != section or clause.id in excluded:
+            continue
+        if clause.when and not _condition(clause, env, context):
+            continue
+        chosen.append(clause)
+    for local in settings.clauses.add:
+        if kind in local.applies_to and local.section == section:
+            chosen.append(Clause(id=local.id, version=1, title=local.title, section=local.section,
+                                 applies_to=tuple(local.applies_to), text=local.text, local=True))
+    return chosen
+
+
+def _condition(clause: Clause, env, context) -> bool:
+    try:
+        return evaluate_condition(env, clause.when or "", context)
+    except PlaceholderError as exc:
+        raise ClauseLibraryError([Problem(f"clause {clause.id}", None, "when", str(exc))]) from None
+
+
+def _clause_blocks(clause: Clause, env, context) -> list[Paragraph | ListBlock]:
+    if clause.local:
+        # A Marac's own clause is Markdown only, never a template: its author typed it as text.
+        return parse_markdown(clause.text)
+    try:
+        return parse_markdown(render_text(env, clause.text, context))
+    except PlaceholderError as exc:
+        raise ClauseLibraryError([Problem(f"clause {clause.id}", None, "text", str(exc))]) from None
+
+
+def _dates(settings: Settings, kind: str) -> DocumentDates:
+    if kind == "annex":
+        documents = settings.documents
+        return max(documents.operating_protocol, documents.information_sharing_agreement,
+                   key=lambda d: d.last_reviewed)
+    return getattr(settings.documents, _DATES_KEY[kind])
+
+
+def _version(settings: Settings, kind: str) -> str:
+    if kind == "annex":
+        d = settings.documents
+        return f"MOP {d.operating_protocol.version} / ISA {d.information_sharing_agreement.version}"
+    return _dates(settings, kind).version
+
+
+def _text(text: str) -> tuple[Run, ...]:
+    return (Run(text),)
+
+
+def _title_blocks(settings: Settings, kind: str, title: str) -> list[Block]:
+    dates = _dates(settings, kind)
+    blocks: list[Block] = [
+        Paragraph(_text(settings.marac.name), style="title"),
+        Paragraph(_text(title), style="subtitle"),
+    ]
+    if kind == "annex":
+        d = settings.documents
+        blocks.append(Paragraph(_text(
+            f"Annex to the Marac Operating Protocol (version {d.operating_protocol.version}) and the "
+            f"Marac Information Sharing Agreement (version {d.information_sharing_agreement.version})"),
+            style="subtitle"))
+        blocks.append(Paragraph(_text(
+            "Where to insert it: add this annex to both documents as their section on victims with "
+            "insecure immigration status, immediately before their signature pages. Every partner "
+            "agency signs it, with the documents it is added to."), style="note"))
+        return blocks
+    blocks.append(Paragraph(_text(
+        f"{settings.marac.area} · Version {dates.version} · Last reviewed {long_date(dates.last_reviewed)}"),
+        style="meta"))
+    return blocks
+
+
+def _document_control(settings: Settings, kind: str) -> list[Block]:
+    kinds = ("mop", "isa") if kind == "annex" else (kind,)
+    names = {"mop": "Operating Protocol", "isa": "Information Sharing Agreement"}
+    rows = []
+    for each in kinds:
+        d = getattr(settings.documents, _DATES_KEY[each])
+        due = add_months(d.last_reviewed, d.review_interval_months)
+        rows.append((names[each], d.version, long_date(d.adopted), long_date(d.last_reviewed), long_date(due)))
+    return [
+        Heading(1, _text("Document control"), anchor="document-control"),
+        Table(header=("Document", "Version", "Adopted", "Last reviewed", "Next review due"),
+              rows=tuple(rows), style="versions", widths=(0.32, 0.12, 0.18, 0.19, 0.19)),
+        Paragraph(_text(
+            f"Owner: {settings.governance.group}. Coordinator: {settings.marac.coordinator.name}, "
+            f"{settings.marac.coordinator.role}."), style="small"),
+    ]
+
+
+def _signature_blocks(settings: Settings, kind: str, title: str) -> list[Block]:
+    if kind == "annex":
+        what = "this annex, and adds it to its copies of the Operating Protocol and the Information Sharing Agreement"
+    else:
+        what = (f"this {title}, version {_dates(settings, kind).version}, including its section on "
+                "victims with insecure immigration status")
+    rows = tuple(SignatureRow(agency=p.name, signatory=p.signatory.name, role=p.signatory.role,
+                              anchor=signature_anchor(p.name)) for p in settings.partners)
+    return [
+        Heading(1, _text("Signatures"), anchor="signatures"),
+        Paragraph(_text(
+            f"By signing, each partner agency of {settings.marac.name} confirms that it has read, "
+            f"agrees to and will follow {what}. The edition reference in the footer identifies the "
+            "exact text signed."), style="small"),
+        SignatureTable(rows=rows),
+    ]

@@ -1,0 +1,100 @@
+"""Fill clause placeholders from settings in a sandboxed Jinja2 environment.
+
+Setting values are data: each is inserted once, with every Markdown character escaped,
+and never evaluated again, so a partner called ``{{ 7*7 }}`` or ``**x**`` or ``<script>``
+appears literally in every output.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from typing import Any
+
+from jinja2 import StrictUndefined, TemplateError
+from jinja2.sandbox import SandboxedEnvironment
+
+from .dates import long_date
+from .settings_model import Settings
+
+DASH_THRESHOLD = 14  # SafeLives: 14 or more "yes" answers on the Dash risk checklist
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!<>&|~\"'=:])")
+
+
+def escape_markdown(value: Any) -> str:
+    """Return ``value`` as text whose Markdown characters are backslash-escaped, on one line."""
+    if value is None:
+        return ""
+    if isinstance(value, enum.Enum):
+        value = value.value
+    text = " ".join(str(value).split())
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def _join_and(items) -> str:
+    items = [str(i) for i in items]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    return value
+
+
+def make_environment() -> SandboxedEnvironment:
+    """Return the sandboxed, strict environment clause texts are rendered in."""
+    env = SandboxedEnvironment(
+        undefined=StrictUndefined,
+        autoescape=False,
+        finalize=escape_markdown,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+    env.filters["longdate"] = long_date
+    env.filters["join_and"] = _join_and
+    return env
+
+
+def template_context(settings: Settings, doc: dict[str, str]) -> dict[str, Any]:
+    """Return the names clause texts may use (see the clause library's README)."""
+    data = _plain(settings.model_dump(mode="python"))
+    return {
+        "marac": data["marac"],
+        "governance": data["governance"],
+        "documents": data["documents"],
+        "partners": data["partners"],
+        "distribution_list": data["distribution_list"],
+        "pathways": data["specialist_pathways"],
+        "immigration": data["immigration"],
+        "records": data["records"],
+        "doc": doc,
+        "facts": {"dash_threshold": DASH_THRESHOLD},
+    }
+
+
+class PlaceholderError(Exception):
+    """A clause text or condition could not be rendered; message names the problem."""
+
+
+def render_text(env: SandboxedEnvironment, text: str, context: dict[str, Any]) -> str:
+    """Return ``text`` with its placeholders filled. Refuses (PlaceholderError) bad templates."""
+    try:
+        return env.from_string(text).render(context)
+    except TemplateError as exc:
+        raise PlaceholderError(f"{type(exc).__name__}: {exc}") from None
+
+
+def evaluate_condition(env: SandboxedEnvironment, expression: str, context: dict[str, Any]) -> bool:
+    """Return the truth of a clause's ``when`` expression. Refuses (PlaceholderError) bad ones."""
+    try:
+        return bool(env.compile_expression(expression, undefined_to_none=False)(**context))
+    except TemplateError as exc:
+        raise PlaceholderError(f"{type(exc).__name__}: {exc}") from None
