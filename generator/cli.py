@@ -79,6 +79,9 @@ def list_clauses(doc):
 
 # Commands that live in their own modules (one topic each) are registered here.
 # --- registered commands (one line per module) ---
+from .cli_build import build  # noqa: E402
+
+main.add_command(build)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,50 @@
+"""The ``marac build`` command: click wiring for ``build.build_many``."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from .render import DEFAULT_FORMATS, FORMATS
+
+DOC_CHOICES = ("mop", "isa", "annex")
+
+
+def _csv_choice(allowed: tuple[str, ...] | list[str]):
+    def convert(ctx, param, value):
+        items = tuple(dict.fromkeys(part.strip() for part in value.split(",") if part.strip()))
+        bad = [item for item in items if item not in allowed]
+        if bad or not items:
+            raise click.BadParameter(f"'{value}': choose from {', '.join(allowed)}, separated by commas")
+        return items
+
+    return convert
+
+
+@click.command()
+@click.argument("configs", nargs=-1, required=True, metavar="CONFIG...")
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
+              show_default=True, help="Folder to write into (one subfolder per Marac).")
+@click.option("--format", "formats", default=",".join(DEFAULT_FORMATS), show_default=True,
+              callback=_csv_choice(tuple(FORMATS)), help=f"Formats, comma-separated: {', '.join(FORMATS)}.")
+@click.option("--doc", "kinds", default=",".join(DOC_CHOICES), show_default=True,
+              callback=_csv_choice(DOC_CHOICES), help="Documents, comma-separated: mop, isa, annex.")
+@click.option("--jobs", type=click.IntRange(1, 64), default=None,
+              help="Processes to render with (default: the number of cores).")
+def build(configs, output, formats, kinds, jobs):
+    """Render the Operating Protocol, Information Sharing Agreement and annex.
+
+    Refuses to build, and writes nothing, when `marac check` finds errors.
+    """
+    from .build import build_many
+
+    def progress(done, total, files):
+        if total > 1:
+            names = ", ".join(sorted({f.path.name for f in files}))
+            click.echo(f"[{done}/{total}] {files[0].marac}: {names}", err=True)
+
+    built = build_many(configs, output, formats, kinds, jobs or os.cpu_count() or 1, progress=progress)
+    for item in built:
+        click.echo(f"wrote {item.path}  (edition {item.fingerprint[:12]})")
