@@ -89,9 +89,9 @@ def load_settings(path: Path, today: dt.date | None = None) -> LoadedSettings:
     except ValidationError as exc:
         problems = [_problem_from_error(err, source, display) for err in exc.errors()]
         raise ConfigError(_sorted_unique(problems)) from None
-    future = _future_review_dates(settings, source, display, today)
-    if future:
-        raise ConfigError(future)
+    date_problems = _review_date_problems(settings, source, display, today)
+    if date_problems:
+        raise ConfigError(date_problems)
     return LoadedSettings(settings=settings, source=source, display_name=display)
 
 
@@ -102,9 +102,16 @@ def _display_name(path: Path) -> str:
         return str(path)
 
 
-def _future_review_dates(settings: Settings, source: YamlDocument, display: str,
-                         today: dt.date) -> list[Problem]:
+def _review_date_problems(settings: Settings, source: YamlDocument, display: str,
+                          today: dt.date) -> list[Problem]:
     problems = []
+    for key in ("operating_protocol", "information_sharing_agreement"):
+        dates = getattr(settings.documents, key)
+        if dates.last_reviewed < dates.adopted:
+            location = ("documents", key, "last_reviewed")
+            problems.append(Problem(display, source.line_of(location), dotted_path(location), (
+                f"{dates.last_reviewed} is before adopted ({dates.adopted}); a document cannot be "
+                "reviewed before it was adopted")))
     candidates = [
         (("documents", "operating_protocol", "last_reviewed"), settings.documents.operating_protocol.last_reviewed),
         (("documents", "information_sharing_agreement", "last_reviewed"),

@@ -17,7 +17,6 @@ from pydantic import (
     ConfigDict,
     Field,
     field_validator,
-    model_validator,
 )
 
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
@@ -118,15 +117,6 @@ class DocumentDates(Strict):
     adopted: dt.date
     last_reviewed: dt.date
     review_interval_months: int = Field(default=24, ge=1, le=MAX_REVIEW_MONTHS_ALLOWED_BY_SCHEMA)
-
-    @model_validator(mode="after")
-    def _review_after_adoption(self) -> "DocumentDates":
-        if self.last_reviewed < self.adopted:
-            raise ValueError(
-                f"last_reviewed ({self.last_reviewed}) is before adopted ({self.adopted}); "
-                "a document cannot be reviewed before it was adopted"
-            )
-        return self
 
 
 class Documents(Strict):

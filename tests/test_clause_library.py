@@ -1,0 +1,123 @@
+"""The clause library: structure, coverage of G01-G24 per document, our own words, exact citations."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from generator.clauses import DOC_KINDS, load_library
+
+GUIDANCE = Path(__file__).resolve().parents[2] / "shared" / "guidance"
+EQUALITY_STATEMENT = (
+    "All work undertaken at the meetings will be informed by a commitment to equality principles "
+    "enshrined in the law, which means that particular measures to protect victims will be implemented "
+    "without discrimination on any ground such as sex, gender, race, sexual orientation, age, disability, "
+    "marital status, migrant or refugee status, or other status."
+)
+
+
+def required_pairs() -> list[tuple[str, str]]:
+    """(G-id, document) pairs from REQUIREMENTS.md's table, column 'In'."""
+    pairs = []
+    text = (GUIDANCE / "REQUIREMENTS.md").read_text(encoding="utf-8")
+    for match in re.finditer(r"^\| (G\d\d) \| .*? \| ([A-Z, a-z]+) \| .*\|$", text, flags=re.M):
+        for column in match.group(2).split(","):
+            kind = {"MOP": "mop", "ISA": "isa"}.get(column.strip())
+            if kind:
+                pairs.append((match.group(1), kind))
+    return pairs
+
+
+def test_requirements_table_is_read():
+    pairs = required_pairs()
+    assert len({gid for gid, _ in pairs}) == 24
+    assert ("G05", "isa") in pairs and ("G05", "mop") not in pairs
+
+
+@pytest.mark.parametrize("gid,kind", required_pairs())
+def test_every_requirement_is_covered_in_its_documents(gid, kind):
+    library = load_library()
+    assert any(gid in c.covers and kind in c.applies_to for c in library.clauses), (
+        f"no clause covers {gid} in the {kind}")
+
+
+def test_annex_covers_the_immigration_requirements():
+    covered = {gid for c in load_library().clauses if "annex" in c.applies_to for gid in c.covers}
+    assert {"G01", "G02", "G03", "G04", "G13", "G15", "G22"} <= covered
+
+
+def test_each_document_has_the_general_sections():
+    library = load_library()
+    for kind in DOC_KINDS:
+        sections = {c.section for c in library.clauses if kind in c.applies_to}
+        missing = set(library.documents[kind].sections) - sections
+        assert not missing, f"{kind} has empty sections: {missing}"
+
+
+def test_clause_fields_are_complete():
+    library = load_library()
+    assert re.match(r"^\d{4}\.\d+$", library.version)
+    for clause in library.clauses:
+        assert clause.title.strip() and clause.text.strip(), clause.id
+        assert clause.version >= 1
+        assert len(clause.text.split()) >= 25, f"{clause.id} is too thin to be protocol text"
+
+
+def test_equality_statement_quoted_verbatim_and_attributed():
+    library = load_library()
+    quoting = [c for c in library.clauses if EQUALITY_STATEMENT in " ".join(c.text.split())]
+    assert quoting, "the G15 statement is not quoted word for word"
+    kinds = {k for c in quoting for k in c.applies_to}
+    assert {"mop", "isa"} <= kinds
+    for clause in quoting:
+        assert "G15" in clause.covers and clause.mandatory
+        assert "Ealing" in clause.text and "SafeLives" in clause.text
+
+
+GUIDANCE_TITLE = (r"(guidance for maracs on (the )?sharing of information )?in relation to victims who may "
+                  r"have insecure immigration status")
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", text.lower())
+
+
+def test_written_in_our_own_words():
+    """No run of 10 words from the guidance appears in a clause, except the equality statement."""
+    guidance = _words((GUIDANCE / "safelives-2021-marac-immigration-guidance.txt").read_text(encoding="utf-8"))
+    shingles = {" ".join(guidance[i:i + 10]) for i in range(len(guidance) - 9)}
+    allowed = " ".join(_words(EQUALITY_STATEMENT))
+    for clause in load_library().clauses:
+        # Naming the guidance by its title is a citation, not copying.
+        text = " ".join(clause.text.split()).replace(EQUALITY_STATEMENT, " ")
+        text = re.sub(GUIDANCE_TITLE, " ", text, flags=re.I)
+        words = _words(text)
+        copied = [" ".join(words[i:i + 10]) for i in range(len(words) - 9)
+                  if " ".join(words[i:i + 10]) in shingles and " ".join(words[i:i + 10]) not in allowed]
+        assert not copied, f"{clause.id} copies the guidance: {copied[0]!r}"
+
+
+ALLOWED_STATUTES = {
+    "Data Protection Act 2018", "Crime and Disorder Act 1998", "Children Act 2004", "Care Act 2014",
+    "Domestic Abuse Act 2021", "Human Rights Act 1998", "Equality Act 2010",
+}
+
+
+def test_only_the_statutes_design_lists_are_cited():
+    for clause in load_library().clauses:
+        text = " ".join(clause.text.split())
+        for match in re.finditer(r"Act (\d{4})", text):
+            before = text[: match.end()]
+            assert any(before.endswith(statute) for statute in ALLOWED_STATUTES), (
+                f"{clause.id} cites an Act DESIGN.md does not list: ...{before[-60:]}")
+
+
+def test_clause_files_are_plain_yaml():
+    folder = Path(__file__).resolve().parents[1] / "clauses"
+    for path in folder.glob("*.yaml"):
+        assert "&" not in "".join(l.split("#")[0] for l in path.read_text(encoding="utf-8").splitlines()
+                                  if l.lstrip().startswith(("- &", "&"))), path
+        yaml.safe_load(path.read_text(encoding="utf-8"))
