@@ -1,0 +1,177 @@
+"""The DOCX writer: a ``Document`` model -> Word bytes, over templates/reference.docx.
+
+Like pandoc's reference.docx, the shipped reference defines every style (fonts, sizes,
+colours, spacing, indents, numbering, page size and margins); this module only picks style
+names and adds what no style can carry: the text, numbers, links, bookmarks, page fields,
+and table row properties. Restyle the documents in scripts/make_reference_docx.py.
+
+Numbers ("3", "3.2") are written as literal text followed by a tab, never as Word
+auto-numbering, so the text read out of the DOCX and the PDF is the same, and the number a
+partner quotes is the number in the fingerprinted canonical text.
+"""
+
+from __future__ import annotations
+
+import io
+
+import docx
+
+from ..model import Document, Heading, ListBlock, PageBreak, Paragraph, SignatureTable, Table
+from .docx_inline import Bookmarks, StyleBook, add_field, add_runs, add_text, new_paragraph, set_paragraph_style
+from .docx_package import document_timestamp, reference_bytes, reproducible_zip, set_core_properties
+from .docx_tables import write_signature_table, write_table
+
+PARAGRAPH_STYLES = {
+    "": "Body Text",
+    "title": "Title",
+    "subtitle": "Subtitle",
+    "meta": "Document Meta",
+    "note": "Note",
+    "small": "Small",
+    "quote": "Quote",
+}
+HEADING_STYLES = {1: "Heading 1", 2: "Heading 2", 3: "Heading 3"}
+
+
+def render(document: Document) -> bytes:
+    """Return the document as DOCX bytes; the same document always gives the same bytes.
+
+    Refuses (``ValueError``) a paragraph style, heading level or block the writer does not
+    know, rather than guessing how it should look; (``LookupError``) a reference.docx that
+    lacks a style the writer uses.
+    """
+    word = docx.Document(io.BytesIO(reference_bytes()))
+    styles = StyleBook(word)
+    body = _Body(word, styles)
+    for block in document.blocks:
+        body.write(block)
+    body.finish()
+    _page_furniture(word, document, styles)
+    set_core_properties(word.core_properties, document.meta, document.full_title, edition_label(document))
+    buffer = io.BytesIO()
+    word.save(buffer)
+    return reproducible_zip(buffer.getvalue(), document_timestamp(document.meta.date))
+
+
+def edition_label(document: Document) -> str:
+    """Return "Edition " and the first 12 hex characters of the fingerprint ("" if none)."""
+    return f"Edition {document.short_fingerprint}" if document.meta.fingerprint else ""
+
+
+class _Body:
+    """Writes blocks in order into the document body."""
+
+    def __init__(self, word, styles: StyleBook):
+        self.word = word
+        self.styles = styles
+        self.bookmarks = Bookmarks()
+        self.break_pending = False
+        self.lead_in = None  # the last block, if it was a paragraph: it may introduce a list
+        self.numbering = word.part.numbering_part.element
+        self.section_properties = word.element.body.sectPr  # new blocks go before it
+
+    def write(self, block) -> None:
+        """Append one block. Refuses (``ValueError``) an unknown block or style."""
+        if isinstance(block, (ListBlock, Table, SignatureTable)) and self.lead_in is not None:
+            # "The aims are to:" or "By signing, ...": never left alone at a page foot,
+            # away from the list or table it introduces.
+            self.lead_in.get_or_add_pPr().keepNext_val = True
+        self.lead_in = None
+        if isinstance(block, PageBreak):
+            self.break_pending = True
+        elif isinstance(block, Heading):
+            self._heading(block)
+        elif isinstance(block, Paragraph):
+            self._paragraph(block)
+        elif isinstance(block, ListBlock):
+            self._list(block)
+        elif isinstance(block, Table):
+            self._before_table(block.caption)
+            write_table(self.word, block, self.styles)
+        elif isinstance(block, SignatureTable):
+            self._before_table(block.caption)
+            write_signature_table(self.word, block, self.styles, self.bookmarks)
+        else:
+            raise ValueError(f"the DOCX writer does not know the block {type(block).__name__}")
+
+    def finish(self) -> None:
+        """A page break at the very end would only add a blank page: drop it."""
+        self.break_pending = False
+
+    def _new_paragraph(self, style_name: str):
+        p = new_paragraph(self.styles.id(style_name))
+        if self.break_pending:
+            # "Page break before" on the next paragraph, not a break character: a break
+            # character leaves an empty line at the top of the new page.
+            p.get_or_add_pPr().pageBreakBefore_val = True
+            self.break_pending = False
+        self.section_properties.addprevious(p)
+        return p
+
+    def _before_table(self, caption: str) -> None:
+        if caption:
+            add_text(self._new_paragraph("Caption"), caption)
+        elif self.break_pending:
+            # A table cannot carry "page break before" reliably in both Word and
+            # LibreOffice, so here the break is a break character in an empty paragraph.
+            self.word.add_page_break()
+            self.break_pending = False
+
+    def _heading(self, block: Heading) -> None:
+        if block.level not in HEADING_STYLES or block.style:
+            raise ValueError(f"the DOCX writer has no heading of level {block.level} "
+                             f"and style {block.style!r}")
+        paragraph = self._new_paragraph(HEADING_STYLES[block.level])
+        if block.number:
+            add_text(paragraph, f"{block.number}\t")
+        add_runs(paragraph, block.runs, self.styles, self.word.part)
+        self.bookmarks.wrap(paragraph, block.anchor)
+
+    def _paragraph(self, block: Paragraph) -> None:
+        if block.style not in PARAGRAPH_STYLES:
+            raise ValueError(f"the DOCX writer has no paragraph style {block.style!r}")
+        numbered = bool(block.number) and block.style == ""
+        paragraph = self._new_paragraph("Numbered Paragraph" if numbered else PARAGRAPH_STYLES[block.style])
+        if block.number:
+            add_text(paragraph, f"{block.number}\t")
+        add_runs(paragraph, block.runs, self.styles, self.word.part)
+        self.lead_in = paragraph
+
+    def _list(self, block: ListBlock) -> None:
+        if block.style:
+            raise ValueError(f"the DOCX writer has no list style {block.style!r}")
+        style_name = "List Number" if block.ordered else "List Bullet"
+        # Each numbered list restarts at 1: a new numbering instance with a start override.
+        # Sharing the style's own instance would number the second list on from the first.
+        num_id = self._restarted_numbering(style_name) if block.ordered else None
+        for item in block.items:
+            paragraph = self._new_paragraph(style_name)
+            if num_id is not None:
+                num_pr = paragraph.get_or_add_pPr().get_or_add_numPr()
+                num_pr.get_or_add_ilvl().val = 0
+                num_pr.get_or_add_numId().val = num_id
+            add_runs(paragraph, item, self.styles, self.word.part)
+
+    def _restarted_numbering(self, style_name: str) -> int:
+        style_num_pr = self.styles[style_name].element.pPr.numPr
+        abstract_id = self.numbering.num_having_numId(style_num_pr.numId.val).abstractNumId.val
+        num = self.numbering.add_num(abstract_id)
+        num.add_lvlOverride(ilvl=0).add_startOverride(1)
+        return num.numId
+
+
+def _page_furniture(word, document: Document, styles: StyleBook) -> None:
+    """Header: the Marac's name and the document's title. Footer: version, edition and
+    "Page X of Y" as PAGE and NUMPAGES fields, so the edition of a loose page is known."""
+    meta = document.meta
+    for section in word.sections:
+        header = section.header.paragraphs[0]._p
+        set_paragraph_style(header, styles.id("Header"))
+        add_text(header, f"{meta.marac}\t{meta.title}")
+        footer = section.footer.paragraphs[0]._p
+        set_paragraph_style(footer, styles.id("Footer"))
+        left = " · ".join(part for part in (f"Version {meta.version}", edition_label(document)) if part)
+        add_text(footer, f"{left}\tPage ")
+        add_field(footer, "PAGE")
+        add_text(footer, " of ")
+        add_field(footer, "NUMPAGES")
