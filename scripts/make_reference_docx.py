@@ -225,8 +225,11 @@ def write_page(document) -> None:
 
 def write_settings(document) -> None:
     """British English for the theme fonts; Word 2013+ layout (no "Compatibility Mode");
-    no revision ids, no "already proofread" flag and no preview picture from the template."""
+    100% zoom; no revision ids, "already proofread" flag or preview picture from the template."""
     settings = document.settings.element
+    zoom = settings.find(qn("w:zoom"))
+    zoom.attrib.clear()
+    zoom.set(qn("w:percent"), "100")
     for tag in ("w:rsids", "w:proofState", "w:savePreviewPicture"):
         for element in settings.findall(qn(tag)):
             settings.remove(element)
