@@ -21,6 +21,7 @@ from .model import (
     DocumentMeta,
     Heading,
     ListBlock,
+    PageBreak,
     Paragraph,
     Run,
     SignatureRow,
@@ -196,6 +197,7 @@ def _signature_blocks(settings: Settings, kind: str, title: str) -> list[Block]:
     rows = tuple(SignatureRow(agency=p.name, signatory=p.signatory.name, role=p.signatory.role,
                               anchor=signature_anchor(p.name)) for p in settings.partners)
     return [
+        PageBreak(),  # partners sign on a clean page, not under the last clause
         Heading(1, _text("Signatures"), anchor="signatures"),
         Paragraph(_text(
             f"By signing, each partner agency of {settings.marac.name} confirms that it has read, "

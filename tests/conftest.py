@@ -34,3 +34,14 @@ def marac_copy(tmp_path):
         return target
 
     return copy
+
+
+@pytest.fixture(scope="session")
+def built_examples(tmp_path_factory) -> Path:
+    """Build both examples' six files once per test session; return the output folder."""
+    from generator.cli import main
+
+    output = tmp_path_factory.mktemp("built")
+    result = CliRunner().invoke(main, ["build", str(EXAMPLES), "-o", str(output), "--jobs", "2"])
+    assert result.exit_code == 0, result.output
+    return output
