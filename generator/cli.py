@@ -79,6 +79,10 @@ def list_clauses(doc):
 
 # Commands that live in their own modules (one topic each) are registered here.
 # --- registered commands (one line per module) ---
+from .cli_register import issue, sign, status  # noqa: E402
+main.add_command(issue)
+main.add_command(sign)
+main.add_command(status)
 from .cli_build import build  # noqa: E402
 
 main.add_command(build)

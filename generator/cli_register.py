@@ -1,0 +1,114 @@
+"""The ``marac issue``, ``marac sign`` and ``marac status`` commands: click wiring for the register."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import click
+
+DOCS = click.Choice(["mop", "isa"])
+
+
+def _load(config: str, refused: str):
+    """Return the Marac's settings through the policy gate, saying what was refused if not."""
+    from .errors import PolicyError
+    from .gate import load_one_clean
+
+    try:
+        return load_one_clean(config)
+    except PolicyError as exc:
+        heading = f"{config}: {refused}. Fix these first (marac check shows them):"
+        raise PolicyError(exc.problems, heading=heading) from None
+
+
+def _iso_date(ctx, param, value):
+    """Return a YYYY-MM-DD option as a date (None when not given)."""
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"'{value}' is not a real date; write it as YYYY-MM-DD, e.g. 2026-03-01") from None
+
+
+@click.command()
+@click.argument("config")
+@click.option("--doc", type=DOCS, required=True, help="The document to issue: mop or isa.")
+@click.option("--version", required=True, help="The version, as marac.yaml gives it (e.g. 3.1).")
+@click.option("--date", "issued", callback=_iso_date, metavar="YYYY-MM-DD",
+              help="The day it is sent to partners (default: today).")
+def issue(config, doc, version, issued):
+    """Freeze the current text of a document as an edition that partners sign.
+
+    Archives the exact text under editions/, records version, date and fingerprint.
+    """
+    from .clauses import load_library
+    from .register.editions import issue_edition
+
+    loaded = _load(config, "nothing was issued")
+    outcome = issue_edition(loaded, load_library(), doc, version, issued)
+    edition = outcome.edition
+    if not outcome.created:
+        click.echo(f"{doc.upper()} version {edition.version} is already issued with this text ({edition.label}); "
+                   "nothing changed.")
+        return
+    if outcome.warning:
+        click.echo(f"warning: {outcome.warning}", err=True)
+    partners = len(loaded.settings.partners)
+    click.echo(f"Issued the {doc.upper()}, {edition.label}.\n"
+               f"Fingerprint: {edition.fingerprint}\n"
+               f"Archived text: {outcome.archive}\n"
+               f"Next: build it (marac build {config} --doc {doc}), send it to the {partners} partner "
+               f"agencies, and record each signature as it comes back (marac sign {config} --doc {doc} ...).")
+
+
+@click.command()
+@click.argument("config")
+@click.option("--doc", type=DOCS, required=True, help="The document signed: mop or isa.")
+@click.option("--agency", required=True, help="The partner agency, as named in marac.yaml.")
+@click.option("--name", required=True, help="Who signed.")
+@click.option("--role", required=True, help="Their role.")
+@click.option("--date", "signed_on", callback=_iso_date, required=True, metavar="YYYY-MM-DD",
+              help="The date on the signed copy.")
+@click.option("--method", type=click.Choice(["wet-ink", "email", "digital"]), default="wet-ink",
+              show_default=True, help="How it was signed.")
+@click.option("--evidence", type=click.Path(dir_okay=False, path_type=Path),
+              help="A file that shows the signature (scan, email); its SHA-256 is recorded.")
+def sign(config, doc, agency, name, role, signed_on, method, evidence):
+    """Record a partner agency's signature of the current edition of a document."""
+    from .register.ledger import load_marac, record_signature
+
+    entry = {"document": doc, "agency": agency, "name": name, "role": role, "date": signed_on,
+             "method": method, "evidence": str(evidence) if evidence else None}
+    signature = record_signature(load_marac(config), entry)
+    click.echo(f"Recorded: {signature.agency} signed the {doc.upper()}, edition {signature.version} "
+               f"({signature.name}, {signature.role}, {signature.date}, {signature.method}).\n"
+               f"See who is still to sign: marac status {config}")
+
+
+@click.command()
+@click.argument("config")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
+              help="table for people, json for governance tools.")
+@click.option("--record", type=click.Path(file_okay=False, path_type=Path),
+              help="Also write a signature record PDF per issued document into this folder.")
+def status(config, fmt, record):
+    """Show, per document, the issued edition, who signed, who has not, and the review due date."""
+    from .clauses import load_library
+    from .register.status import format_table, marac_status
+
+    result = marac_status(_load(config, "status not shown"), load_library())
+    if fmt == "json":
+        click.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(format_table(result), nl=False)
+    if record is not None:
+        from .signature_record import write_signature_records
+
+        for path in write_signature_records(result, record):
+            click.echo(f"wrote {path}", err=True)
+        for doc in result.documents:
+            if doc.edition is None:
+                click.echo(f"{doc.document}: not issued, so no signature record was written", err=True)
