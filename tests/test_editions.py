@@ -40,12 +40,12 @@ def settings_version(folder: Path, doc: str) -> str:
     return data["documents"][SETTINGS_KEY[doc]]["version"]
 
 
-def set_version(folder: Path, doc: str, version: str, venue: str | None = None) -> None:
-    """Set a document's version in marac.yaml, and optionally change the meeting venue (the text)."""
+def set_version(folder: Path, doc: str, version: str, area: str | None = None) -> None:
+    """Set a document's version in marac.yaml, and optionally change the area (printed under the title)."""
     def change(data):
         data["documents"][SETTINGS_KEY[doc]]["version"] = version
-        if venue:
-            data["marac"]["meeting"]["venue"] = venue
+        if area:
+            data["marac"]["area"] = area
     edit_settings(folder, change)
 
 
@@ -98,7 +98,7 @@ def test_same_version_with_different_text_is_refused(runner, marac_copy):
     folder = marac_copy("westmere")
     assert issue(runner, folder).exit_code == 0
     before = (folder / "editions" / "editions.yaml").read_bytes()
-    set_version(folder, "mop", settings_version(folder, "mop"), venue="The Old Library, Westmere")
+    set_version(folder, "mop", settings_version(folder, "mop"), area="Westmere and Riverside")
     result = issue(runner, folder)
     assert result.exit_code == 1
     assert "already issued" in result.stderr and "different text" in result.stderr
@@ -119,7 +119,7 @@ def test_unchanged_text_under_a_new_version_warns(runner, marac_copy):
 def test_revised_text_under_a_new_version_does_not_warn(runner, marac_copy):
     folder = marac_copy("westmere")
     assert issue(runner, folder, date=days_ago(5)).exit_code == 0
-    set_version(folder, "mop", "9.0", venue="The Old Library, Westmere")
+    set_version(folder, "mop", "9.0", area="Westmere and Riverside")
     result = issue(runner, folder, version="9.0")
     assert result.exit_code == 0 and "warning" not in result.output
     assert (folder / "editions" / "mop-9.0.txt").is_file()

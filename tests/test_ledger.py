@@ -104,7 +104,7 @@ def test_a_second_signature_by_the_same_agency_for_the_same_edition_is_refused(r
 
 def test_the_same_agency_signs_again_after_a_new_edition(runner, issued):
     assert sign(runner, issued).exit_code == 0
-    set_version(issued, "mop", "9.0", venue="The Old Library, Westmere")
+    set_version(issued, "mop", "9.0", area="Westmere and Riverside")
     assert issue(runner, issued, "mop", date=days_ago(1)).exit_code == 0
     result = sign(runner, issued, POLICE, days_ago(0))
     assert result.exit_code == 0, result.output
@@ -155,7 +155,7 @@ def test_a_damaged_ledger_is_reported_with_its_line_and_never_overwritten(runner
 
 def test_record_signature_api_takes_a_folder_and_refuses_an_older_editions_fingerprint(runner, issued):
     first = load_editions(issued)[0]
-    set_version(issued, "mop", "9.0", venue="The Old Library, Westmere")
+    set_version(issued, "mop", "9.0", area="Westmere and Riverside")
     assert issue(runner, issued, "mop", date=days_ago(1)).exit_code == 0
     entry = {"document": "mop", "agency": POLICE, "name": "A B", "role": "C", "date": dt.date.today(),
              "method": "digital", "certificate_subject": "CN=A B, O=Westshire Police", "fingerprint": first.fingerprint}

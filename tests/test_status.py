@@ -93,7 +93,7 @@ def test_signatures_of_an_older_edition_are_stale_after_a_revision(runner, marac
     for agency in names[:3]:
         sign(runner, folder, agency, days_ago(15))
     old_version = doc_of(status_json(runner, folder), "mop")["version"]
-    set_version(folder, "mop", "9.0", venue="The Old Library, Westmere")
+    set_version(folder, "mop", "9.0", area="Westmere and Riverside")
     assert issue(runner, folder, "mop", date=days_ago(5)).exit_code == 0
     sign(runner, folder, names[1], days_ago(1))
     entry = doc_of(status_json(runner, folder), "mop")
@@ -129,7 +129,7 @@ def test_the_current_text_differing_from_the_issued_edition_is_reported(runner, 
     folder = marac_copy("westmere")
     assert issue(runner, folder, "mop", date=days_ago(10)).exit_code == 0
     edition = doc_of(status_json(runner, folder), "mop")
-    edit_settings(folder, lambda d: d["marac"]["meeting"].update(venue="The Old Library, Westmere"))
+    edit_settings(folder, lambda d: d["marac"].update(area="Westmere and Riverside"))
     entry = doc_of(status_json(runner, folder), "mop")
     assert entry["current_text_matches"] is False
     assert entry["fingerprint"] == edition["fingerprint"]  # the issued edition never changes
