@@ -79,6 +79,9 @@ def list_clauses(doc):
 
 # Commands that live in their own modules (one topic each) are registered here.
 # --- registered commands (one line per module) ---
+from .cli_reviews import remind, reviews  # noqa: E402
+main.add_command(reviews)
+main.add_command(remind)
 from .cli_register import issue, sign, status  # noqa: E402
 main.add_command(issue)
 main.add_command(sign)

@@ -1,0 +1,268 @@
+"""Review due dates and statuses (G16, G21): one row per document per Marac.
+
+A Marac has three things the governance group reviews: the Operating Protocol (``mop``), the
+Information Sharing Agreement (``isa``), both every ``review_interval_months`` (24 at most),
+and the specialist pathways (``pathways``, G16, every 12 months unless set otherwise). The due
+date is ``last_reviewed`` plus the interval in calendar months (``dates.add_months``).
+
+Pure: no output and no I/O beyond loading settings. A Marac whose settings cannot be read
+becomes one ``error`` row, so that one broken file never hides the others.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from ..config import LoadedSettings, load_settings, resolve_config_paths
+from ..dates import DEFAULT_WINDOW_DAYS, add_months, review_status
+from ..errors import ConfigError
+from ..settings_model import Settings
+from ..yaml_source import MAX_BYTES, YamlDocument, _NoDatesLoader
+
+DOCUMENTS = ("mop", "isa", "pathways")
+DOCUMENT_TITLES = {
+    "mop": "Operating Protocol",
+    "isa": "Information Sharing Agreement",
+    "pathways": "Specialist pathways",
+}
+SETTINGS_FIELDS = {
+    "mop": "documents.operating_protocol",
+    "isa": "documents.information_sharing_agreement",
+    "pathways": "specialist_pathways",
+}
+STATUS_RANK = {"ok": 0, "due": 1, "overdue": 2, "error": 3}
+FAIL_ON_CHOICES = ("due", "overdue")
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    """One document of one Marac on a given day, or one Marac whose settings are broken.
+
+    ``status`` is ok, due, overdue or error. A document never reviewed (only the pathways can
+    be) is overdue with ``last_reviewed``, ``due`` and ``days_left`` all None.
+    """
+
+    config: str
+    status: str
+    marac: str | None = None
+    slug: str | None = None
+    group: str | None = None
+    document: str | None = None
+    version: str | None = None
+    last_reviewed: dt.date | None = None
+    interval_months: int | None = None
+    due: dt.date | None = None
+    days_left: int | None = None
+    error: str | None = None
+
+    @property
+    def never_reviewed(self) -> bool:
+        """Return True for a document that has no review date at all."""
+        return self.status != "error" and self.last_reviewed is None
+
+    @property
+    def title(self) -> str:
+        """Return the document's name as people say it ('' for an error row)."""
+        return DOCUMENT_TITLES.get(self.document or "", "")
+
+
+@dataclass(frozen=True)
+class MaracReviews:
+    """One Marac's settings (None when unreadable) and its rows, in document order."""
+
+    config: Path
+    loaded: LoadedSettings | None
+    rows: tuple[ReviewRow, ...]
+
+
+@dataclass(frozen=True)
+class ReviewReport:
+    """Every Marac named on the command line, seen on ``today`` with a due window."""
+
+    today: dt.date
+    window_days: int
+    maracs: tuple[MaracReviews, ...]
+
+    @property
+    def rows(self) -> list[ReviewRow]:
+        """Return all rows: errors first, then never reviewed, then by due date."""
+        return sorted((row for m in self.maracs for row in m.rows), key=sort_key)
+
+    @property
+    def errors(self) -> list[ReviewRow]:
+        """Return the rows of Maracs whose settings could not be read."""
+        return [row for row in self.rows if row.status == "error"]
+
+    def fails(self, fail_on: str | None) -> bool:
+        """Return True when a row is at ``fail_on`` (due or overdue) or worse, or is an error.
+
+        Without ``fail_on`` only error rows fail. Refuses (ValueError) any other threshold.
+        """
+        if fail_on is None:
+            return bool(self.errors)
+        if fail_on not in FAIL_ON_CHOICES:
+            raise ValueError(f"fail_on must be one of {FAIL_ON_CHOICES}, not {fail_on!r}")
+        return any(STATUS_RANK[row.status] >= STATUS_RANK[fail_on] for row in self.rows)
+
+
+def sort_key(row: ReviewRow) -> tuple:
+    """Return the order rows are listed in: errors, never reviewed, then earliest due first."""
+    group = 0 if row.status == "error" else 1 if row.due is None else 2
+    document = DOCUMENTS.index(row.document) if row.document in DOCUMENTS else -1
+    return (group, row.due or dt.date.min, (row.marac or "").casefold(), row.config, document)
+
+
+def collect_reviews(arguments, today: dt.date, window_days: int = DEFAULT_WINDOW_DAYS) -> ReviewReport:
+    """Return the review rows of every Marac named by CONFIG arguments, seen on ``today``.
+
+    A Marac whose settings do not load becomes an error row. Refuses (``ConfigError``)
+    arguments that name no settings at all, and (ValueError) a negative window.
+    """
+    if window_days < 0:
+        raise ValueError(f"window_days must be 0 or more, not {window_days}")
+    maracs = []
+    for path in resolve_config_paths(list(arguments)):
+        config = path.as_posix()
+        try:
+            loaded = load_for_reviews(path, today)
+        except ConfigError as exc:
+            error = ReviewRow(config=config, status="error", error=exc.message)
+            maracs.append(MaracReviews(path, None, (error,)))
+            continue
+        maracs.append(MaracReviews(path, loaded, review_rows(loaded.settings, config, today, window_days)))
+    return ReviewReport(today=today, window_days=window_days, maracs=tuple(maracs))
+
+
+def review_rows(settings: Settings, config: str, today: dt.date,
+                window_days: int = DEFAULT_WINDOW_DAYS) -> tuple[ReviewRow, ...]:
+    """Return the mop, isa and pathways rows of one Marac's settings, in that order."""
+    common = {"config": config, "marac": settings.marac.name, "slug": settings.slug,
+              "group": settings.governance.group}
+    mop, isa = settings.documents.operating_protocol, settings.documents.information_sharing_agreement
+    pathways = settings.specialist_pathways
+    rows = []
+    for document, version, last_reviewed, months in (
+            ("mop", mop.version, mop.last_reviewed, mop.review_interval_months),
+            ("isa", isa.version, isa.last_reviewed, isa.review_interval_months),
+            ("pathways", None, pathways.last_reviewed, pathways.review_interval_months)):
+        if last_reviewed is None:  # never reviewed: tell the coordinator, as overdue
+            rows.append(ReviewRow(**common, status="overdue", document=document, version=version,
+                                  interval_months=months))
+            continue
+        due = add_months(last_reviewed, months)
+        status, days_left = review_status(due, today, window_days)
+        rows.append(ReviewRow(**common, status=status, document=document, version=version,
+                              last_reviewed=last_reviewed, interval_months=months,
+                              due=due, days_left=days_left))
+    return tuple(rows)
+
+
+def describe_when(days_left: int | None) -> str:
+    """Return days_left in words: ``in 9 days``, ``today``, ``685 days ago`` (``-`` for None)."""
+    if days_left is None:
+        return "-"
+    if days_left == 0:
+        return "today"
+    plural = "" if abs(days_left) == 1 else "s"
+    if days_left < 0:
+        return f"{-days_left} day{plural} ago"
+    return f"in {days_left} day{plural}"
+
+
+def what_review_involves(row: ReviewRow) -> str:
+    """Return a sentence or two on what the review of ``row``'s document involves."""
+    group = row.group or "The governance group"
+    field = SETTINGS_FIELDS.get(row.document or "", "")
+    if row.document == "pathways":
+        return (f"{group} reviews the local pathways for specialist support for victims whose "
+                "immigration status is an issue (G16): that each service still runs, that its "
+                "contact details are right, and that legal advice and representation are "
+                f"available. Then record the date as {field}.last_reviewed in marac.yaml.")
+    every = ("two-yearly" if row.interval_months == 24
+             else f"{row.interval_months}-monthly")
+    return (f"{group} carries out the {every} review of the {row.title} (G21), including its "
+            "immigration status guidance (G22). Record the date as "
+            f"{field}.last_reviewed in marac.yaml, then issue the new edition to every "
+            "partner agency for signature: a version is in force only when all have signed.")
+
+
+# --- loading many Maracs quickly ---------------------------------------------------------
+# config.load_settings parses with the pure-Python YAML parser (about 50 ms for a large
+# marac.yaml). For a listing over hundreds of Maracs we first try libyaml's parser with the
+# same scalar rules and the same schema; anything it does not accept cleanly (aliases,
+# anchors, duplicate keys, odd bytes, invalid settings, future dates) goes through
+# load_settings, which then gives the usual file:line: field: message errors.
+
+_ANCHOR_OR_ALIAS = re.compile(r"(?:^|[\s\[{,:])[&*]\S", re.MULTILINE)
+_CLoader = getattr(yaml, "CSafeLoader", None)
+if _CLoader is not None:
+    class _FastLoader(_CLoader):  # type: ignore[misc, valid-type]
+        """libyaml's parser; dates stay strings, exactly as in ``yaml_source``."""
+
+    _FastLoader.yaml_implicit_resolvers = _NoDatesLoader.yaml_implicit_resolvers
+
+
+def load_for_reviews(path: Path, today: dt.date) -> LoadedSettings:
+    """Return the validated settings in ``path``, as ``config.load_settings`` would.
+
+    Refuses (``ConfigError``) exactly what ``load_settings`` refuses. A quickly loaded result
+    has no line map (its ``line_of`` returns None); nothing in a review needs one.
+    """
+    return _quick_load(path, today) or load_settings(path, today)
+
+
+def _quick_load(path: Path, today: dt.date) -> LoadedSettings | None:
+    """Return settings parsed by libyaml, or None whenever the careful loader must decide."""
+    if _CLoader is None:
+        return None
+    try:
+        raw = path.read_bytes()
+        if len(raw) > MAX_BYTES or b"\x00" in raw:
+            return None
+        text = raw.decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None
+    if _ANCHOR_OR_ALIAS.search(text):
+        return None
+    loader = _FastLoader(text)
+    try:
+        node = loader.get_single_node()
+        if not isinstance(node, yaml.MappingNode) or not _plain_tree(node, set()):
+            return None
+        data = loader.construct_document(node)
+        settings = Settings.model_validate(data)
+    except (yaml.YAMLError, ValidationError, RecursionError):
+        return None
+    finally:
+        loader.dispose()
+    reviewed = (settings.documents.operating_protocol.last_reviewed,
+                settings.documents.information_sharing_agreement.last_reviewed,
+                settings.specialist_pathways.last_reviewed)
+    if any(day is not None and day > today for day in reviewed):
+        return None
+    return LoadedSettings(settings=settings, source=YamlDocument(path=path, data=data),
+                          display_name=path.as_posix())
+
+
+def _plain_tree(node, seen: set[int]) -> bool:
+    """Return False if a node is shared (an alias) or a mapping repeats a key."""
+    if id(node) in seen:
+        return False
+    seen.add(id(node))
+    if isinstance(node, yaml.MappingNode):
+        keys = set()
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.value in keys:
+                return False
+            if not _plain_tree(value_node, seen):
+                return False
+            keys.add(key_node.value)
+    elif isinstance(node, yaml.SequenceNode):
+        return all(_plain_tree(item, seen) for item in node.value)
+    return True
