@@ -57,7 +57,8 @@ class YamlReadError(Exception):
         self.problem = problem
 
 
-def read_yaml(path: Path, display_name: str | None = None, expect: type = dict) -> YamlDocument:
+def read_yaml(path: Path, display_name: str | None = None, expect: type = dict,
+              max_bytes: int = MAX_BYTES) -> YamlDocument:
     """Return the parsed YAML at ``path`` with a line map.
 
     Refuses (``YamlReadError``) files that are missing, too large, binary, empty, not valid
@@ -76,8 +77,8 @@ def read_yaml(path: Path, display_name: str | None = None, expect: type = dict) 
         raise refuse("is a folder, not a YAML file") from None
     except OSError as exc:
         raise refuse(f"cannot be read ({exc.strerror})") from None
-    if len(raw) > MAX_BYTES:
-        raise refuse(f"is {len(raw):,} bytes; a settings file is at most {MAX_BYTES:,} bytes")
+    if len(raw) > max_bytes:
+        raise refuse(f"is {len(raw):,} bytes; this file may be at most {max_bytes:,} bytes")
     if b"\x00" in raw:
         raise refuse("is a binary file, not YAML text; save it as plain UTF-8 text")
     try:
@@ -133,14 +134,20 @@ class _AliasRefused(Exception):
         self.line = line
 
 
+class _NoAliasLoader(_NoDatesLoader):
+    """Refuses an anchor or alias the moment the composer meets it, in the one parse."""
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise _AliasRefused(event.start_mark.line + 1)
+        return super().compose_node(parent, index)
+
+
 def _compose_without_aliases(text: str):
     """Compose the node tree, refusing anchors and aliases before any expansion."""
-    loader = _NoDatesLoader(text)
+    loader = _NoAliasLoader(text)
     try:
-        # Events are checked before composing, so an alias bomb is refused at its first alias.
-        for event in yaml.parse(text, Loader=_NoDatesLoader):
-            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                raise _AliasRefused(event.start_mark.line + 1)
         return loader.get_single_node()
     finally:
         loader.dispose()
