@@ -65,8 +65,11 @@ def resolve_config_paths(arguments: list[str] | tuple[str, ...]) -> list[Path]:
     if problems:
         raise ConfigError(problems)
     unique: list[Path] = []
+    seen: set[Path] = set()
     for path in found:
-        if path.resolve() not in {p.resolve() for p in unique}:
+        key = path.resolve()
+        if key not in seen:
+            seen.add(key)
             unique.append(path)
     return unique
 

@@ -12,18 +12,14 @@ becomes one ``error`` row, so that one broken file never hides the others.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-from pydantic import ValidationError
 
 from ..config import LoadedSettings, load_settings, resolve_config_paths
 from ..dates import DEFAULT_WINDOW_DAYS, add_months, review_status
 from ..errors import ConfigError
 from ..settings_model import Settings
-from ..yaml_source import MAX_BYTES, YamlDocument, _NoDatesLoader
 
 DOCUMENTS = ("mop", "isa", "pathways")
 DOCUMENT_TITLES = {
@@ -130,7 +126,7 @@ def collect_reviews(arguments, today: dt.date, window_days: int = DEFAULT_WINDOW
     for path in resolve_config_paths(list(arguments)):
         config = path.as_posix()
         try:
-            loaded = load_for_reviews(path, today)
+            loaded = load_settings(path, today)
         except ConfigError as exc:
             error = ReviewRow(config=config, status="error", error=exc.message)
             maracs.append(MaracReviews(path, None, (error,)))
@@ -190,79 +186,3 @@ def what_review_involves(row: ReviewRow) -> str:
             "immigration status guidance (G22). Record the date as "
             f"{field}.last_reviewed in marac.yaml, then issue the new edition to every "
             "partner agency for signature: a version is in force only when all have signed.")
-
-
-# --- loading many Maracs quickly ---------------------------------------------------------
-# config.load_settings parses with the pure-Python YAML parser (about 50 ms for a large
-# marac.yaml). For a listing over hundreds of Maracs we first try libyaml's parser with the
-# same scalar rules and the same schema; anything it does not accept cleanly (aliases,
-# anchors, duplicate keys, odd bytes, invalid settings, future dates) goes through
-# load_settings, which then gives the usual file:line: field: message errors.
-
-_ANCHOR_OR_ALIAS = re.compile(r"(?:^|[\s\[{,:])[&*]\S", re.MULTILINE)
-_CLoader = getattr(yaml, "CSafeLoader", None)
-if _CLoader is not None:
-    class _FastLoader(_CLoader):  # type: ignore[misc, valid-type]
-        """libyaml's parser; dates stay strings, exactly as in ``yaml_source``."""
-
-    _FastLoader.yaml_implicit_resolvers = _NoDatesLoader.yaml_implicit_resolvers
-
-
-def load_for_reviews(path: Path, today: dt.date) -> LoadedSettings:
-    """Return the validated settings in ``path``, as ``config.load_settings`` would.
-
-    Refuses (``ConfigError``) exactly what ``load_settings`` refuses. A quickly loaded result
-    has no line map (its ``line_of`` returns None); nothing in a review needs one.
-    """
-    return _quick_load(path, today) or load_settings(path, today)
-
-
-def _quick_load(path: Path, today: dt.date) -> LoadedSettings | None:
-    """Return settings parsed by libyaml, or None whenever the careful loader must decide."""
-    if _CLoader is None:
-        return None
-    try:
-        raw = path.read_bytes()
-        if len(raw) > MAX_BYTES or b"\x00" in raw:
-            return None
-        text = raw.decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError):
-        return None
-    if _ANCHOR_OR_ALIAS.search(text):
-        return None
-    loader = _FastLoader(text)
-    try:
-        node = loader.get_single_node()
-        if not isinstance(node, yaml.MappingNode) or not _plain_tree(node, set()):
-            return None
-        data = loader.construct_document(node)
-        settings = Settings.model_validate(data)
-    except (yaml.YAMLError, ValidationError, RecursionError):
-        return None
-    finally:
-        loader.dispose()
-    reviewed = (settings.documents.operating_protocol.last_reviewed,
-                settings.documents.information_sharing_agreement.last_reviewed,
-                settings.specialist_pathways.last_reviewed)
-    if any(day is not None and day > today for day in reviewed):
-        return None
-    return LoadedSettings(settings=settings, source=YamlDocument(path=path, data=data),
-                          display_name=path.as_posix())
-
-
-def _plain_tree(node, seen: set[int]) -> bool:
-    """Return False if a node is shared (an alias) or a mapping repeats a key."""
-    if id(node) in seen:
-        return False
-    seen.add(id(node))
-    if isinstance(node, yaml.MappingNode):
-        keys = set()
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.value in keys:
-                return False
-            if not _plain_tree(value_node, seen):
-                return False
-            keys.add(key_node.value)
-    elif isinstance(node, yaml.SequenceNode):
-        return all(_plain_tree(item, seen) for item in node.value)
-    return True
