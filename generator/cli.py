@@ -6,29 +6,10 @@ Each command calls one function and prints its result. Errors caused by input ar
 
 from __future__ import annotations
 
-import datetime as dt
-
 import click
 
 from . import __version__
-
-
-class IsoDate(click.ParamType):
-    """A YYYY-MM-DD date on the command line."""
-
-    name = "YYYY-MM-DD"
-
-    def convert(self, value, param, ctx):
-        if isinstance(value, dt.date):
-            return value
-        try:
-            return dt.date.fromisoformat(str(value))
-        except ValueError:
-            self.fail(f"'{value}' is not a real date; write it as YYYY-MM-DD, e.g. 2026-03-01", param, ctx)
-
-
-ISO_DATE = IsoDate()
-CONFIGS = click.argument("configs", nargs=-1, required=True, metavar="CONFIG...")
+from .cli_types import CONFIGS, ISO_DATE
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

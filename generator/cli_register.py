@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 
 import click
+
+from .cli_types import ISO_DATE
 
 DOCS = click.Choice(["mop", "isa"])
 
@@ -23,21 +24,11 @@ def _load(config: str, refused: str):
         raise PolicyError(exc.problems, heading=heading) from None
 
 
-def _iso_date(ctx, param, value):
-    """Return a YYYY-MM-DD option as a date (None when not given)."""
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"'{value}' is not a real date; write it as YYYY-MM-DD, e.g. 2026-03-01") from None
-
-
 @click.command()
 @click.argument("config")
 @click.option("--doc", type=DOCS, required=True, help="The document to issue: mop or isa.")
 @click.option("--version", required=True, help="The version, as marac.yaml gives it (e.g. 3.1).")
-@click.option("--date", "issued", callback=_iso_date, metavar="YYYY-MM-DD",
+@click.option("--date", "issued", type=ISO_DATE,
               help="The day it is sent to partners (default: today).")
 def issue(config, doc, version, issued):
     """Freeze the current text of a document as an edition that partners sign.
@@ -70,7 +61,7 @@ def issue(config, doc, version, issued):
 @click.option("--agency", required=True, help="The partner agency, as named in marac.yaml.")
 @click.option("--name", required=True, help="Who signed.")
 @click.option("--role", required=True, help="Their role.")
-@click.option("--date", "signed_on", callback=_iso_date, required=True, metavar="YYYY-MM-DD",
+@click.option("--date", "signed_on", type=ISO_DATE, required=True,
               help="The date on the signed copy.")
 @click.option("--method", type=click.Choice(["wet-ink", "email", "digital"]), default="wet-ink",
               show_default=True, help="How it was signed.")

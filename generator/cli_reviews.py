@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from .cli import CONFIGS, ISO_DATE
+from .cli_types import CONFIGS, ISO_DATE
 from .dates import DEFAULT_WINDOW_DAYS
 from .errors import DeliveryError
 from .settings_model import EMAIL

@@ -76,3 +76,11 @@ def test_check_does_not_import_weasyprint(examples):
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip().splitlines()[-1] == "False False"
+
+
+def test_python_m_generator_cli_runs():
+    """The module entry point imports every command module without a cycle."""
+    done = subprocess.run([sys.executable, "-m", "generator.cli", "--help"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    for command in ("build", "check", "issue", "sign", "status", "reviews", "remind"):
+        assert command in done.stdout
