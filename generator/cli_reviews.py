@@ -104,8 +104,10 @@ def remind(configs, smtp, sender, today, within, dry_run, starttls, user):
     One plain-text email per Marac with its review dates attached as an .ics file; a
     Marac with nothing due, overdue or unsigned gets none. Exits 1 if any could not be sent.
     """
+    from .clauses import load_library
     from .register.remind import is_loopback, send_reminders, smtp_server
     from .register.reviews import collect_reviews
+    from .register.status import outstanding_signatures
 
     server = None
     if not dry_run:
@@ -115,7 +117,9 @@ def remind(configs, smtp, sender, today, within, dry_run, starttls, user):
             raise click.UsageError("--user sends a password: add --starttls so it is encrypted.")
         server = smtp_server(smtp, starttls, user, os.environ)
     report = collect_reviews(configs, today or dt.date.today(), within)
-    outcomes = send_reminders(report, server, sender, dry_run)
+    library = load_library()
+    outcomes = send_reminders(report, server, sender, dry_run,
+                              outstanding_for=lambda loaded: outstanding_signatures(loaded, library))
     for outcome in outcomes:
         if outcome.status == "preview":
             click.echo(f"=== {outcome.marac} (dry run, not sent) ===\n{outcome.detail}\n")

@@ -13,6 +13,8 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 from icalendar import Calendar
 
+import yaml
+
 from generator.cli import main
 from generator.errors import RegisterError
 from generator.register.remind import (PASSWORD_VARIABLE, SmtpServer, compose_reminder,
@@ -353,3 +355,24 @@ def test_never_reviewed_pathways_in_the_email(marac_copy):
     message = compose_reminder(report.maracs[0], report.today, report.window_days)
     assert message["Subject"] == "Westmere Marac: 1 review due or overdue, specialist pathways never reviewed"
     assert "Specialist pathways: OVERDUE, never reviewed" in message.get_body(("plain",)).get_content()
+
+
+def test_remind_lists_partners_that_have_not_signed_the_issued_edition(runner, marac_copy, smtp):
+    """End to end: issue the ISA, record two signatures, and the email names the other partners."""
+    inbox, address = smtp
+    folder = marac_copy("westmere")
+    partners = [p["name"] for p in yaml.safe_load((folder / "marac.yaml").read_text(encoding="utf-8"))["partners"]]
+    issued = runner.invoke(main, ["issue", str(folder), "--doc", "isa", "--version", "1.0", "--date", "2026-11-02"])
+    assert issued.exit_code == 0, issued.output
+    for agency in partners[:2]:
+        signed = runner.invoke(main, ["sign", str(folder), "--doc", "isa", "--agency", agency, "--name", "A Person",
+                                      "--role", "Director", "--date", "2026-11-20"])
+        assert signed.exit_code == 0, signed.output
+    result = remind(runner, folder, "--smtp", address, "--today", TODAY)
+    assert result.exit_code == 0, result.output
+    body = inbox.messages[0].get_body(("plain",)).get_content()
+    assert "Agencies that have not signed" in body
+    for agency in partners[2:]:
+        assert agency in body
+    listed = body[body.index("Agencies that have not signed"):]
+    assert partners[0] not in listed and partners[1] not in listed

@@ -182,3 +182,17 @@ def _reissue_hint(doc: DocumentStatus, edition: Edition, folder: str) -> str:
     following = ".".join(parts[:-1] + [str(int(parts[-1]) + 1)]) if len(parts) > 1 else f"{edition.version}.1"
     field = f"documents.{SETTINGS_KEY[doc.document]}.version"
     return f'set {field}: "{following}" in marac.yaml, then issue a new version: {command} {following}'
+
+
+def outstanding_signatures(loaded: LoadedSettings, library: Library) -> dict[str, list[str]]:
+    """Return, per issued document, the partners that have not signed its current edition.
+
+    Stale signers (an older edition only) count as outstanding. A document with no issued
+    edition is left out: there is nothing yet for partners to sign. Refuses
+    (``RegisterError``) a damaged ledger or editions index, as ``marac_status`` does.
+    """
+    return {
+        document.document: [*document.unsigned, *(stale.agency for stale in document.stale)]
+        for document in marac_status(loaded, library).documents
+        if document.edition is not None and (document.unsigned or document.stale)
+    }
