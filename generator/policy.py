@@ -106,6 +106,7 @@ def _clause_choices(loaded: LoadedSettings, library: Library) -> Iterator[Proble
             yield _finding(loaded, location, (
                 f"'{clause_id}' is mandatory (it covers {gids}) and cannot be excluded; "
                 "remove it from clauses.exclude"), clause.covers[0] if clause.covers else None)
+    yield from _coverage_lost(loaded, library)
     for i, local in enumerate(choices.add):
         if local.id in known:
             yield _finding(loaded, ("clauses", "add", i, "id"),
@@ -115,6 +116,22 @@ def _clause_choices(loaded: LoadedSettings, library: Library) -> Iterator[Proble
                 sections = ", ".join(library.documents[kind].sections)
                 yield _finding(loaded, ("clauses", "add", i, "section"), (
                     f"'{local.section}' is not a section of the {kind}; use one of: {sections}"), None)
+
+
+def _coverage_lost(loaded: LoadedSettings, library: Library) -> Iterator[Problem]:
+    """Warn when exclusions leave a document with no clause for a guidance requirement."""
+    excluded = set(loaded.settings.clauses.exclude)
+    if not excluded:
+        return
+    for kind in ("mop", "isa", "annex"):
+        clauses = [c for c in library.clauses if kind in c.applies_to]
+        before = {gid for c in clauses for gid in c.covers}
+        after = {gid for c in clauses if c.id not in excluded for gid in c.covers}
+        for gid in sorted(before - after):
+            ids = ", ".join(c.id for c in clauses if gid in c.covers)
+            yield _finding(loaded, ("clauses", "exclude"), (
+                f"excluding {ids} leaves the {library.documents[kind].title} with nothing on this "
+                "requirement; keep the clause or add a local clause that covers it"), gid, severity="warning")
 
 
 def _review_intervals(loaded: LoadedSettings) -> Iterator[Problem]:

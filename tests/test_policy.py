@@ -203,3 +203,14 @@ def test_gaps_are_warnings(tmp_path, examples):
     assert errors_in(findings) == []
     assert sorted(f.gid for f in findings) == ["G16", "G19", "G20", "G20"]
     assert all(f.severity == "warning" for f in findings)
+
+
+def test_excluding_the_only_clause_on_a_requirement_warns(tmp_path, examples):
+    library = load_library()
+    only = next(c for c in library.clauses if c.id == "immigration.police-doubts")
+    assert not only.mandatory and "G14" in only.covers
+    findings = set_clauses(tmp_path, examples, f"clauses:\n  exclude: [{only.id}]\n")
+    assert errors_in(findings) == []
+    warnings = [f for f in findings if f.gid == "G14"]
+    assert warnings and all(f.severity == "warning" for f in warnings)
+    assert "Marac Operating Protocol" in " ".join(f.message for f in warnings)
