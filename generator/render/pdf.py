@@ -1,0 +1,117 @@
+"""The PDF writer: the HTML writer's page, laid out by WeasyPrint on A4.
+
+PDF is "HTML writer + engine": the page comes from ``html.render_html`` (without its embedded
+stylesheet), the print stylesheet is parsed once per process into a ``weasyprint.CSS`` with its
+font configuration, and WeasyPrint may fetch nothing but files in templates/.
+
+The output uses WeasyPrint's "pdf/ua-1" variant: a structure tree, /MarkInfo, /Lang from
+``<html lang>``, /DisplayDocTitle and the PDF/UA identification in the XMP. It has not been
+through a PDF/UA validator; WeasyPrint 70 tags the running header and footer as content
+rather than as pagination artifacts (WeasyPrint issue #1836).
+
+The output is reproducible: its dates come from the document (``dcterms.created`` and
+``dcterms.modified``), its file /ID from the edition fingerprint, and WeasyPrint names font
+subsets after the font, not at random; so the same Document gives the same bytes, in one
+process or many.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import FatalURLFetchingError
+
+from ..errors import RenderError
+from ..model import Document
+from ..resources import data_dir
+from .html import render_html, stylesheet_path
+from .pdf_fetch import LocalOnlyFetcher
+
+PX_TO_PT = 0.75  # WeasyPrint lays out in CSS px (1/96 in); PDF user space is in points (1/72 in)
+SIGNATURE_PREFIX = "sig-"
+
+# pdf/ua-1 implies pdf_tags=True and PDF 1.7, and adds the PDF/UA identification to the XMP.
+# custom_metadata copies <meta name="edition"> (the full fingerprint) into the document info.
+PDF_OPTIONS = {"pdf_variant": "pdf/ua-1", "custom_metadata": True}
+
+Box = tuple[int, float, float, float, float]
+
+
+def render(document: Document) -> bytes:
+    """Return the document as PDF bytes (A4, tagged, bookmarked, reproducible).
+
+    Refuses (``RenderError``) to finish if the page asks for any resource outside templates/.
+    """
+    return _write(_layout(document), document)
+
+
+def render_with_anchors(document: Document) -> tuple[bytes, dict[str, Box]]:
+    """Return the PDF bytes and where each signature cell is.
+
+    The mapping is ``anchor -> (page index, x, y, width, height)`` for every element id that
+    starts with "sig-": the cell's border box in PDF points, origin at the bottom-left of its
+    page (PDF user space), so a signature field can be placed exactly over it. Only the first
+    page a cell appears on counts (a table row never splits, so there is only one).
+    """
+    laid_out = _layout(document)
+    return _write(laid_out, document), signature_boxes(laid_out)
+
+
+def signature_boxes(laid_out) -> dict[str, Box]:
+    """Return the signature-cell boxes of a laid-out WeasyPrint document (see ``render_with_anchors``).
+
+    WeasyPrint's ``page.anchors`` holds ``(x1, y1, x2, y2)`` in CSS px from the page's top-left;
+    this converts them to points with a bottom-left origin.
+    """
+    boxes: dict[str, Box] = {}
+    for index, page in enumerate(laid_out.pages):
+        page_height = page.height * PX_TO_PT
+        for name, (x1, y1, x2, y2) in page.anchors.items():
+            if not name.startswith(SIGNATURE_PREFIX) or name in boxes:
+                continue
+            width, height = (x2 - x1) * PX_TO_PT, (y2 - y1) * PX_TO_PT
+            boxes[name] = (index, round(x1 * PX_TO_PT, 3), round(page_height - y2 * PX_TO_PT, 3),
+                           round(width, 3), round(height, 3))
+    return boxes
+
+
+def fetcher() -> LocalOnlyFetcher:
+    """Return the process's URL fetcher: files inside templates/ only, everything else refused."""
+    return _engine()[0]
+
+
+def _layout(document: Document):
+    """Return the WeasyPrint document (pages laid out, not yet written).
+
+    Refuses (``RenderError``) when the page asks for a resource the fetcher refuses; WeasyPrint
+    signals that with a ``BaseException``, which must not escape into the command line.
+    """
+    url_fetcher, stylesheet, font_config = _engine()
+    html = HTML(string=render_html(document, embed_css=False), base_url=str(data_dir("templates")),
+                url_fetcher=url_fetcher)
+    try:
+        return html.render(stylesheets=[stylesheet], font_config=font_config, **_options(document))
+    except FatalURLFetchingError as exc:
+        raise RenderError(f"{document.full_title}: {exc.__cause__ or exc}") from None
+
+
+def _write(laid_out, document: Document) -> bytes:
+    return laid_out.write_pdf(**_options(document))
+
+
+def _options(document: Document) -> dict:
+    # The file identifier's first half is the edition; pydyf makes the second half an MD5 of
+    # the file's objects, so both halves are functions of the content, never of the clock.
+    identifier = (document.meta.fingerprint or "marac").encode("ascii")[:32]
+    return {**PDF_OPTIONS, "pdf_identifier": identifier}
+
+
+@functools.cache
+def _engine() -> tuple[LocalOnlyFetcher, CSS, FontConfiguration]:
+    """Return the fetcher, the parsed print stylesheet and its font configuration, built once."""
+    url_fetcher = LocalOnlyFetcher(data_dir("templates"))
+    font_config = FontConfiguration()
+    stylesheet = CSS(filename=str(stylesheet_path()), url_fetcher=url_fetcher, font_config=font_config)
+    return url_fetcher, stylesheet, font_config

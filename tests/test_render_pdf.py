@@ -1,0 +1,337 @@
+"""The PDF writer, read back with pypdf, pdfplumber and pikepdf.
+
+Each example document is rendered once per session (a PDF takes a second or two); the tests
+then read what a partner agency would see: pages, running header and footer, bookmarks,
+numbered paragraphs, the signature table and where its signing cells are.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import pickle
+import re
+import subprocess
+import sys
+import unicodedata
+from pathlib import Path
+from dataclasses import dataclass, replace
+from functools import cached_property
+
+import pdfplumber
+import pikepdf
+import pypdf
+import pypdfium2 as pdfium
+import pytest
+from weasyprint import HTML
+from weasyprint.urls import FatalURLFetchingError
+
+from generator.assemble import assemble
+from generator.clauses import load_library
+from generator.errors import RenderError
+from generator.gate import load_one_clean
+from generator.model import Document, Heading, Paragraph, Run, SignatureRow, SignatureTable
+from generator.render import html as html_writer
+from generator.render import pdf
+from generator.render.pdf_fetch import FetchRefused, LocalOnlyFetcher
+from generator.resources import data_dir
+
+from test_render_html import HOSTILE, TEMPLATE_LIKE, make_document  # tests/ is on sys.path (no package)
+
+pytestmark = pytest.mark.slow
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLES = REPO / "local_configs"
+A4 = (595.276, 841.89)  # points
+CM = 72 / 2.54
+EXAMPLE_KEYS = [("northbridge", "mop"), ("northbridge", "isa"), ("northbridge", "annex"), ("westmere", "mop")]
+INTERNATIONAL = {
+    "welsh": "Gwasanaeth Tân ac Achub Gogledd Cymru — Gwenllian Ŵyn-Pryce, Dŷ",
+    "polish": "Zofia Wiśniewska-Łęcka, Zażółć gęślą jaźń",
+    "arabic": "مركز الأمان للنساء",
+    "urdu": "نسرین اختر",
+}
+
+
+def squash(text: str) -> str:
+    """Return ``text`` without whitespace, ligatures unfolded: wrapping never changes it."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def same_text(extracted: str, expected: str) -> bool:
+    """Return whether pdfplumber's text is ``expected``; right-to-left runs come out in visual
+    order (and lam-alef as one ligature), so for those only the letters are compared."""
+    if any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in expected):
+        return sorted(squash(extracted)) == sorted(squash(expected))
+    return squash(extracted) == squash(expected)
+
+
+@dataclass
+class Rendered:
+    document: Document
+    data: bytes
+    anchors: dict
+
+    @cached_property
+    def page_texts(self) -> list[str]:
+        """Each page's text in drawing order (pdfium is some 20 times faster than pdfplumber)."""
+        source = pdfium.PdfDocument(self.data)
+        try:
+            return [source[i].get_textpage().get_text_range().replace("\r\n", "\n").replace("\ufffe", "-")
+                    for i in range(len(source))]
+        finally:
+            source.close()
+
+    @cached_property
+    def body_text(self) -> str:
+        """The text of every page without its running header and footer lines, and without the
+        list markers, which pdfium gives apart at the end of each page."""
+        meta = self.document.meta
+        header, footer = f"{meta.marac} {meta.title}", f"Version {meta.version} · Edition "
+        return "\n".join(line for text in self.page_texts for line in text.splitlines()
+                         if line != header and not line.startswith(footer)
+                         and not re.fullmatch(r"\s*(•|[a-z]\.|\d{1,2}\.)\s*", line))
+
+
+def render(document: Document) -> Rendered:
+    data, anchors = pdf.render_with_anchors(document)
+    return Rendered(document, data, anchors)
+
+
+@pytest.fixture(scope="session")
+def rendered_examples() -> dict[tuple[str, str], Rendered]:
+    library = load_library()
+    loaded = {name: load_one_clean(str(EXAMPLES / name)) for name in {name for name, _ in EXAMPLE_KEYS}}
+    return {(name, kind): render(assemble(loaded[name], library, kind)) for name, kind in EXAMPLE_KEYS}
+
+
+@pytest.fixture(scope="session", params=EXAMPLE_KEYS, ids=["-".join(key) for key in EXAMPLE_KEYS])
+def example(request, rendered_examples) -> Rendered:
+    return rendered_examples[request.param]
+
+
+@pytest.fixture(scope="session")
+def international() -> Rendered:
+    """A small document whose partners have Welsh, Polish, Arabic, Urdu and hostile names."""
+    rows = tuple(SignatureRow(text, text, "Lead", f"sig-{key}") for key, text in INTERNATIONAL.items())
+    rows += (SignatureRow(HOSTILE, TEMPLATE_LIKE, "Role", "sig-hostile"),)
+    base = make_document(rows)
+    paragraphs = tuple(Paragraph((Run(text),), number=f"1.{i}") for i, text in enumerate(INTERNATIONAL.values(), 2))
+    blocks = base.blocks[:7] + paragraphs + base.blocks[7:]
+    return render(replace(base, blocks=blocks))
+
+
+def test_every_page_is_a4(example):
+    reader = pypdf.PdfReader(io.BytesIO(example.data))
+    for page in reader.pages:
+        assert (float(page.mediabox.width), float(page.mediabox.height)) == pytest.approx(A4, abs=0.1)
+
+
+def test_print_stylesheet_applies_its_fonts(example):
+    assert {"Carlito", "Carlito-Bold"} <= embedded_fonts(example.data)
+
+
+def test_header_and_footer_on_every_page(example):
+    meta = example.document.meta
+    pages = example.page_texts
+    for number, text in enumerate(pages, 1):
+        lines = text.splitlines()
+        assert f"{meta.marac} {meta.title}" in lines
+        assert f"Version {meta.version} · Edition {meta.fingerprint[:12]} Page {number} of {len(pages)}" in lines
+
+
+def test_bookmarks_are_the_headings_with_their_numbers(example):
+    reader = pypdf.PdfReader(io.BytesIO(example.data))
+
+    def flatten(items, depth=1):
+        for item in items:
+            if isinstance(item, list):
+                yield from flatten(item, depth + 1)
+            else:
+                yield depth, item.title
+
+    expected = [(block.level, f"{block.number} {''.join(r.text for r in block.runs)}" if block.number
+                 else "".join(r.text for r in block.runs))
+                for block in example.document.blocks if isinstance(block, Heading) and block.level <= 2]
+    assert list(flatten(reader.outline)) == expected
+    assert any(title.startswith("1 ") for _, title in expected)
+
+
+def test_tagged_titled_dated_and_in_british_english(example):
+    meta = example.document.meta
+    with pikepdf.open(io.BytesIO(example.data)) as source:
+        root = source.Root
+        assert "/StructTreeRoot" in root
+        assert bool(root.MarkInfo.Marked) is True
+        assert str(root.Lang) == "en-GB"
+        assert bool(root.ViewerPreferences.DisplayDocTitle) is True
+        info = source.docinfo
+        assert str(info.Title) == example.document.full_title
+        assert str(info.Subject) == meta.subject
+        stamp = "D:" + meta.date.replace("-", "")
+        assert str(info.CreationDate).startswith(stamp) and str(info.ModDate).startswith(stamp)
+        assert str(info.edition) == meta.fingerprint
+        assert str(source.trailer.ID[0]) == meta.fingerprint[:32]
+        assert source.open_metadata().get("pdfuaid:part") == "1"
+
+
+def test_no_heading_is_left_alone_at_the_foot_of_a_page(example):
+    headings = {squash("".join(run.text for run in block.runs))
+                for block in example.document.blocks if isinstance(block, Heading)}
+    meta = example.document.meta
+    for number, text in enumerate(example.page_texts[:-1], 1):
+        body = [line for line in text.splitlines()
+                if line != f"{meta.marac} {meta.title}" and not line.startswith("Version ")
+                and line.strip() not in ("•", "")]
+        assert squash(body[-1]) not in headings and not re.match(r"\d+ ", body[-1]), (number, body[-1])
+
+
+def test_every_numbered_paragraph_reads_number_then_text(example):
+    body = squash(example.body_text)
+    numbered = [block for block in example.document.blocks if isinstance(block, Paragraph) and block.number]
+    assert numbered or example.document.meta.kind == "annex"
+    for block in numbered:
+        assert squash(block.number + "".join(run.text for run in block.runs)) in body, block.number
+    first = next(iter(numbered), None)
+    if first is not None:  # the number and the text are separate words, in that order
+        assert re.search(rf"^{re.escape(first.number)} \S", example.body_text, re.MULTILINE)
+
+
+def test_signature_cells_are_the_signing_column_of_each_partner(example):
+    table = next(block for block in example.document.blocks if isinstance(block, SignatureTable))
+    assert set(example.anchors) == {row.anchor for row in table.rows}
+    with pdfplumber.open(io.BytesIO(example.data)) as source:
+        columns_by_page = {}
+        for row in table.rows:
+            index, x, y, width, height = example.anchors[row.anchor]
+            page = source.pages[index]
+            assert 0 <= x and x + width <= page.width and 0 <= y and y + height <= page.height
+            assert height >= 1.3 * CM and width >= 3.5 * CM
+            if index not in columns_by_page:  # x of each header word, from the (repeated) header row
+                words = page.extract_words()
+                header_top = next(word["top"] for word in words if word["text"] == "Signatory")
+                columns_by_page[index] = {word["text"]: word["x0"] for word in words
+                                          if abs(word["top"] - header_top) < 2}
+            columns = columns_by_page[index]
+            # The box starts where the "Signature" column does and ends where "Date" starts.
+            assert columns["Signature"] - 10 < x < columns["Signature"]
+            assert columns["Date"] - 10 < x + width < columns["Date"]
+            # The same row, left of the box, holds this partner's agency, signatory and role.
+            top, bottom = page.height - (y + height), page.height - y
+            edges = [columns["Agency"], columns["Signatory"], columns["Role"], columns["Signature"]]
+            for (left, right), value in zip(zip(edges, edges[1:]), (row.agency, row.signatory, row.role)):
+                cell = page.crop((left - 8, top, right - 8, bottom)).extract_text()
+                assert same_text(cell, value), (row.anchor, value, cell)
+
+
+def test_signature_table_header_repeats_on_each_of_its_pages(rendered_examples):
+    rendered = rendered_examples[("northbridge", "mop")]
+    pages = sorted({box[0] for box in rendered.anchors.values()})
+    assert len(pages) >= 2  # 32 partners do not fit on one page
+    for index in pages:
+        assert "Agency Signatory Role Signature Date" in rendered.page_texts[index]
+
+
+def test_same_document_same_bytes_in_one_process(rendered_examples):
+    rendered = rendered_examples[("northbridge", "annex")]
+    assert pdf.render(rendered.document) == rendered.data
+
+
+def test_same_document_same_bytes_in_another_process(rendered_examples, tmp_path):
+    rendered = rendered_examples[("northbridge", "annex")]
+    pickled = tmp_path / "document.pickle"
+    pickled.write_bytes(pickle.dumps(rendered.document))
+    script = (
+        "import hashlib, pickle, sys\n"
+        "from generator.render.pdf import render\n"
+        "document = pickle.loads(open(sys.argv[1], 'rb').read())\n"
+        "sys.stdout.write(hashlib.sha256(render(document)).hexdigest())\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script, str(pickled)], cwd=REPO, capture_output=True,
+                            text=True, env={"PYTHONHASHSEED": "12345", "PATH": "/usr/bin:/bin"}, check=True)
+    assert result.stdout == hashlib.sha256(rendered.data).hexdigest()
+
+
+def test_international_names_come_out_as_text(international):
+    reader = pypdf.PdfReader(io.BytesIO(international.data))
+    logical = squash("".join(page.extract_text() for page in reader.pages))  # pypdf keeps logical order
+    for key, text in INTERNATIONAL.items():
+        assert squash(text) in logical, key
+    assert 'Test "Quoted" Marac Marac Operating Protocol' in international.page_texts[0].splitlines()
+    body = squash(international.body_text)
+    for text in (INTERNATIONAL["welsh"], INTERNATIONAL["polish"], HOSTILE, TEMPLATE_LIKE):
+        assert squash(text) in body
+
+
+def test_no_character_is_drawn_as_a_box(example, international):
+    # WeasyPrint gives a font with missing glyphs its own encoding (WP-Encod) mapping them to .notdef.
+    for rendered in (example, international):
+        with pikepdf.open(io.BytesIO(rendered.data)) as source:
+            for page in source.pages:
+                for font in page.Resources.Font.values():
+                    assert font.Encoding == pikepdf.Name("/Identity-H"), str(font.BaseFont)
+
+
+def system_font_covers(text: str) -> bool:
+    """Return whether fontconfig knows a font with every character of ``text``."""
+    charset = " ".join(f"{ord(ch):x}" for ch in sorted(set(text)))
+    try:
+        found = subprocess.run(["fc-list", f":charset={charset}", "family"], capture_output=True, text=True)
+    except OSError:
+        return False
+    return bool(found.stdout.strip())
+
+
+URDU_ONLY = "ہے"  # heh goal and yeh barree: Urdu letters that DejaVu Sans lacks
+
+
+@pytest.mark.skipif(not system_font_covers(URDU_ONLY),
+                    reason="no installed font has ہ and ے (install fonts-noto-core for Noto Naskh Arabic)")
+def test_urdu_letters_are_not_boxes_when_a_font_has_them():
+    document = make_document(blocks=(Paragraph((Run(f"کوئی {URDU_ONLY}"),)),))
+    with pikepdf.open(io.BytesIO(pdf.render(document))) as source:
+        for font in source.pages[0].Resources.Font.values():
+            assert font.Encoding == pikepdf.Name("/Identity-H"), str(font.BaseFont)
+
+
+def test_right_to_left_and_hostile_rows_get_signing_cells_too(international):
+    assert set(international.anchors) == {f"sig-{key}" for key in INTERNATIONAL} | {"sig-northshire-police", "sig-hostile"}
+    for _, x, y, width, height in international.anchors.values():
+        assert 0 < x < x + width < A4[0] and 0 < y < y + height < A4[1]
+
+
+def embedded_fonts(data: bytes) -> set[str]:
+    with pikepdf.open(io.BytesIO(data)) as source:
+        return {str(font.BaseFont).split("+", 1)[1] for page in source.pages for font in page.Resources.Font.values()}
+
+
+def test_standalone_html_applies_its_embedded_stylesheet():
+    # A4 is WeasyPrint's default, so the proof is the font: without the stylesheet it is a serif.
+    page = html_writer.render(make_document()).decode("utf-8")
+    assert "Carlito" in embedded_fonts(HTML(string=page, url_fetcher=pdf.fetcher()).write_pdf())
+
+
+def test_fetcher_refuses_everything_outside_templates(tmp_path):
+    fetcher = pdf.fetcher()
+    for url in ("http://127.0.0.1:9/x.png", "https://example.org/logo.png", "file:///etc/passwd",
+                (data_dir("templates") / ".." / "pyproject.toml").as_uri(), "file://evil.example/etc/passwd",
+                "data:text/plain,hello", "ftp://example.org/x"):
+        with pytest.raises(FetchRefused):
+            fetcher.fetch(url)
+    assert b"size: A4" in fetcher.fetch((data_dir("templates") / "print.css").as_uri()).read()
+
+    root, outside = tmp_path / "root", tmp_path / "secret.txt"
+    root.mkdir()
+    outside.write_text("secret")
+    (root / "link.txt").symlink_to(outside)
+    with pytest.raises(FetchRefused):
+        LocalOnlyFetcher(root).fetch((root / "link.txt").as_uri())
+
+
+def test_a_refused_resource_stops_the_render(monkeypatch):
+    page = '<html lang="en-GB"><title>t</title><img src="http://127.0.0.1:9/x.png" alt="x"></html>'
+    with pytest.raises(FatalURLFetchingError):
+        HTML(string=page, url_fetcher=pdf.fetcher()).render()
+    monkeypatch.setattr(pdf, "render_html", lambda document, embed_css: page)
+    with pytest.raises(RenderError, match="refused to fetch"):
+        pdf.render(make_document())
