@@ -1,0 +1,133 @@
+"""DOCX and PDF carry the same text (issue: "a test extracts both and compares them").
+
+Running headers and footers are left out of both: in the PDF by reading only the page body
+(inside the @page margins), in the DOCX by reading only the document body. The PDF's contents
+list is navigation each writer makes for itself (Word has its navigation pane), so it is
+left out too. List markers are drawn by each format in its own way and are not text.
+"""
+
+from __future__ import annotations
+
+import collections
+import re
+import unicodedata
+from pathlib import Path
+
+import docx
+import pypdfium2 as pdfium
+import pytest
+
+MM = 72 / 25.4
+BODY_TOP_MARGIN = 24 * MM  # templates/print.css @page margin
+BODY_BOTTOM_MARGIN = 22 * MM
+CASES = [(slug, stem) for slug in ("northbridge", "westmere")
+         for stem in ("operating-protocol", "information-sharing-agreement", "immigration-status-annex")]
+
+
+def _run_text(element) -> str:
+    parts = []
+    for node in element.iter():
+        name = node.tag.rsplit("}", 1)[-1]
+        if name == "t":
+            parts.append(node.text or "")
+        elif name in ("tab", "br"):
+            parts.append(" ")
+    return "".join(parts)
+
+
+def docx_text(path: Path) -> str:
+    """Return the body text of a DOCX: paragraphs and table cells, in document order."""
+    document = docx.Document(str(path))
+    lines = []
+    for block in document.element.body.iterchildren():
+        tag = block.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            lines.append(_run_text(block))
+        elif tag == "tbl":
+            lines.extend(_run_text(cell) for cell in block.iter() if cell.tag.endswith("}tc"))
+    return "\n".join(lines)
+
+
+def pdf_body_text(path: Path) -> str:
+    """Return the text inside each page's body box, leaving out the running header and footer.
+
+    Characters are read one by one with their boxes, so that a gap between two table cells
+    on one line becomes a space (pdfium's own text join glues neighbouring cells together).
+    """
+    pdf = pdfium.PdfDocument(str(path))
+    out = []
+    for page in pdf:
+        _, height = page.get_size()
+        text_page = page.get_textpage()
+        previous_right = None
+        for index in range(text_page.count_chars()):
+            char = text_page.get_text_range(index, 1)
+            left, bottom, right, top = text_page.get_charbox(index)
+            if char in "\r\n":
+                out.append("\n")
+                previous_right = None
+                continue
+            if top > height - BODY_TOP_MARGIN or bottom < BODY_BOTTOM_MARGIN:
+                continue
+            if previous_right is not None and left - previous_right > 4:
+                out.append(" ")
+            out.append("-" if char in "\x02\ufffe" else char)  # pdfium's marks for a hyphen at a line end
+            previous_right = right
+        out.append("\n")
+    return "".join(out)
+
+
+def without_contents_list(text: str) -> str:
+    kept, in_contents = [], False
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped == "Contents":
+            in_contents = True
+            continue
+        if in_contents and (not stripped or re.search(r"(\.\s*){3,}\d+$", stripped)):
+            continue
+        in_contents = False
+        kept.append(line)
+    return "\n".join(kept)
+
+
+SIGNATURE_HEADER = "Agency Signatory Role Signature Date"
+
+
+def without_repeated_table_headers(text: str) -> str:
+    """Drop the signature table's header where the PDF repeats it on a following page."""
+    lines, seen = [], False
+    for line in text.splitlines():
+        if " ".join(line.split()) == SIGNATURE_HEADER:
+            if seen:
+                continue
+            seen = True
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def tokens(text: str) -> collections.Counter:
+    text = unicodedata.normalize("NFKC", text).replace("\u00ad", "")
+    text = re.sub(r"^\s*(?:[•◦▪‣–]|\d+\.(?=\s)|[a-z]\.(?=\s))\s*", "", text, flags=re.M)  # list markers
+    return collections.Counter(re.findall(r"\w+|[^\w\s]", text))
+
+
+@pytest.mark.parametrize("slug,stem", CASES)
+def test_docx_and_pdf_carry_the_same_text(built_examples, slug, stem):
+    base = built_examples / slug / f"{slug}-{stem}"
+    in_docx = tokens(docx_text(base.with_suffix(".docx")))
+    in_pdf = tokens(without_repeated_table_headers(without_contents_list(pdf_body_text(base.with_suffix(".pdf")))))
+    only_docx = in_docx - in_pdf
+    only_pdf = in_pdf - in_docx
+    assert not only_docx and not only_pdf, (
+        f"only in DOCX: {dict(only_docx.most_common(15))}; only in PDF: {dict(only_pdf.most_common(15))}")
+    assert sum(in_docx.values()) > 500
+
+
+@pytest.mark.parametrize("slug,stem", CASES[:3])
+def test_numbered_paragraphs_come_in_the_same_order(built_examples, slug, stem):
+    base = built_examples / slug / f"{slug}-{stem}"
+    pattern = re.compile(r"^[ \t]*(\d+\.\d+)[ \t]", flags=re.M)
+    from_docx = pattern.findall(docx_text(base.with_suffix(".docx")))
+    from_pdf = pattern.findall(pdf_body_text(base.with_suffix(".pdf")))
+    assert from_docx == from_pdf and len(from_docx) > 20
