@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 
 run: setup
 	$(BIN)/marac check local_configs/
-	@echo "(the renderer comes next: marac build)"
+	$(BIN)/marac build local_configs/ -o output
 
 test: setup
 	$(BIN)/python -m pytest -q
