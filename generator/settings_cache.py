@@ -1,0 +1,102 @@
+"""A cache of parsed marac.yaml files (data and line map), keyed by the file's exact bytes.
+
+Reading a large marac.yaml costs about 2-5 ms, almost all of it PyYAML building nodes; a
+listing over hundreds of Maracs (``marac reviews`` from cron) reads every file each time.
+A hit costs one hash and one small JSON read. Validation always runs on the data, hit or
+miss, so every message is the same; only files that parsed are stored. A changed file has
+another hash and a new release of marac another folder, so an entry can never be stale.
+The cache is an optimisation only: any problem with it is ignored.
+
+Location: ``$MARAC_CACHE_DIR``, else ``$XDG_CACHE_HOME/marac/settings``, else
+``~/.cache/marac/settings``. ``MARAC_CACHE_DIR=off`` turns it off.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from . import __version__
+from .atomic import write_atomic
+
+
+_FORMAT = "yaml-parse-1"  # bump when the parse rules or the stored shape change
+
+
+def cache_dir() -> Path | None:
+    """Return the cache folder, or None when caching is turned off."""
+    chosen = os.environ.get("MARAC_CACHE_DIR")
+    if chosen:
+        return None if chosen.lower() in {"off", "0", "no"} else Path(chosen)
+    base = os.environ.get("XDG_CACHE_HOME") or (Path.home() / ".cache")
+    return Path(base) / "marac" / "settings"
+
+
+def _entry(raw: bytes) -> Path | None:
+    folder = cache_dir()
+    if folder is None:
+        return None
+    digest = hashlib.sha256(raw).hexdigest()
+    return folder / f"{_FORMAT}-{__version__}" / f"{digest}.json"
+
+
+class LazyLines(Mapping):
+    """The line map of a cached parse, read from its own file only when a message needs it."""
+
+    def __init__(self, path: Path):
+        self._path = path
+        self._lines: dict[tuple, int] | None = None
+
+    def _load(self) -> dict[tuple, int]:
+        if self._lines is None:
+            try:
+                self._lines = {tuple(k): v for k, v in json.loads(self._path.read_bytes())}
+            except (OSError, ValueError, TypeError):
+                self._lines = {}
+        return self._lines
+
+    def __getitem__(self, key):
+        return self._load()[key]
+
+    def __iter__(self):
+        return iter(self._load())
+
+    def __len__(self):
+        return len(self._load())
+
+
+def lookup(raw: bytes) -> tuple[object, Mapping[tuple, int]] | None:
+    """Return the parsed data and line map stored for these exact bytes, or None on a miss."""
+    entry = _entry(raw)
+    if entry is None:
+        return None
+    try:
+        data = json.loads(entry.read_bytes())["data"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return data, LazyLines(entry.with_suffix(".lines"))
+
+
+def store(raw: bytes, data: object, lines: dict[tuple, int]) -> None:
+    """Remember the parse of these bytes; never raises."""
+    entry = _entry(raw)
+    if entry is None or not _json_faithful(data):
+        return
+    try:
+        # Lines first: an entry is only found once its data file exists.
+        write_atomic(entry.with_suffix(".lines"), json.dumps([[list(k), v] for k, v in lines.items()]).encode())
+        write_atomic(entry, json.dumps({"data": data}).encode("utf-8"))
+    except (OSError, TypeError, ValueError):
+        pass
+
+
+def _json_faithful(value: object) -> bool:
+    """Return whether JSON gives ``value`` back unchanged (it turns 1: into "1":)."""
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _json_faithful(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(_json_faithful(item) for item in value)
+    return value is None or isinstance(value, (str, int, float, bool))

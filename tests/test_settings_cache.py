@@ -1,0 +1,94 @@
+"""The parse cache for marac.yaml: same results hit or miss, never stale, never in the way."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from generator import settings_cache
+from generator.config import load_settings
+from generator.errors import ConfigError
+
+TODAY = dt.date(2026, 11, 26)
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("MARAC_CACHE_DIR", str(folder))
+    return folder
+
+
+def entries(folder):
+    return sorted(folder.rglob("*.json"))
+
+
+def test_a_hit_gives_the_same_settings_and_lines(cache, examples):
+    path = examples / "northbridge" / "marac.yaml"
+    first = load_settings(path, TODAY)
+    assert len(entries(cache)) == 1
+    second = load_settings(path, TODAY)
+    assert second.settings == first.settings
+    assert second.source.lines == first.source.lines
+    assert second.line_of("partners", 3, "name") == first.line_of("partners", 3, "name") > 1
+
+
+def test_a_changed_file_is_parsed_again(cache, marac_copy):
+    folder = marac_copy("westmere")
+    path = folder / "marac.yaml"
+    load_settings(path, TODAY)
+    path.write_text(path.read_text(encoding="utf-8").replace("retention_years: 6", "retention_years: 8"),
+                    encoding="utf-8")
+    assert load_settings(path, TODAY).settings.records.retention_years == 8
+    assert len(entries(cache)) == 2
+
+
+def test_invalid_settings_give_the_same_messages_hit_or_miss(cache, marac_copy):
+    folder = marac_copy("westmere")
+    path = folder / "marac.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("  name: Westmere Marac", "  nmae: Westmere Marac"),
+                    encoding="utf-8")
+    messages = []
+    for _ in range(2):
+        with pytest.raises(ConfigError) as caught:
+            load_settings(path, TODAY)
+        messages.append(caught.value.message)
+    assert messages[0] == messages[1] and "did you mean 'name'" in messages[0]
+
+
+def test_broken_yaml_is_never_stored(cache, marac_copy):
+    folder = marac_copy("westmere")
+    (folder / "marac.yaml").write_text("marac: [oops\n", encoding="utf-8")
+    with pytest.raises(ConfigError):
+        load_settings(folder / "marac.yaml", TODAY)
+    assert entries(cache) == []
+
+
+def test_a_damaged_entry_is_ignored(cache, examples):
+    path = examples / "westmere" / "marac.yaml"
+    load_settings(path, TODAY)
+    [entry] = entries(cache)
+    entry.write_text("{not json", encoding="utf-8")
+    assert load_settings(path, TODAY).settings.marac.name == "Westmere Marac"
+    json.loads(entry.read_text(encoding="utf-8"))  # rewritten whole
+
+
+def test_cache_can_be_turned_off(tmp_path, monkeypatch, examples):
+    monkeypatch.setenv("MARAC_CACHE_DIR", "off")
+    assert settings_cache.cache_dir() is None
+    assert load_settings(examples / "westmere" / "marac.yaml", TODAY).settings.marac.name == "Westmere Marac"
+
+
+def test_an_unwritable_cache_is_no_obstacle(tmp_path, monkeypatch, examples):
+    blocker = tmp_path / "file-not-folder"
+    blocker.write_text("x", encoding="utf-8")
+    monkeypatch.setenv("MARAC_CACHE_DIR", str(blocker / "cache"))
+    assert load_settings(examples / "westmere" / "marac.yaml", TODAY).settings.marac.name == "Westmere Marac"
+
+
+def test_values_json_would_change_are_not_stored(cache):
+    settings_cache.store(b"x", {1: "one"}, {})
+    settings_cache.store(b"y", {"a": b"bytes"}, {})
+    assert entries(cache) == []
