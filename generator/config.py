@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from . import settings_cache
 from .errors import ConfigError, Problem
 from .settings_model import Settings
 from .yaml_source import YamlDocument, YamlReadError, dotted_path, read_yaml
@@ -83,10 +84,7 @@ def load_settings(path: Path, today: dt.date | None = None) -> LoadedSettings:
     """
     today = today or dt.date.today()
     display = _display_name(path)
-    try:
-        source = read_yaml(path, display)
-    except YamlReadError as exc:
-        raise ConfigError([exc.problem]) from None
+    source = _parse(path, display)
     try:
         settings = Settings.model_validate(source.data)
     except ValidationError as exc:
@@ -96,6 +94,24 @@ def load_settings(path: Path, today: dt.date | None = None) -> LoadedSettings:
     if date_problems:
         raise ConfigError(date_problems)
     return LoadedSettings(settings=settings, source=source, display_name=display)
+
+
+def _parse(path: Path, display: str) -> YamlDocument:
+    """Return the parsed file, from the parse cache when these exact bytes were seen before."""
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        raw = None  # read_yaml words the refusal
+    cached = settings_cache.lookup(raw) if raw is not None else None
+    if cached is not None:
+        return YamlDocument(path=path, data=cached[0], lines=cached[1])
+    try:
+        source = read_yaml(path, display, raw=raw)
+    except YamlReadError as exc:
+        raise ConfigError([exc.problem]) from None
+    if raw is not None:
+        settings_cache.store(raw, source.data, source.lines)
+    return source
 
 
 def _display_name(path: Path) -> str:

@@ -9,6 +9,7 @@ field name instead of crashing the YAML parser.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,7 +38,7 @@ class YamlDocument:
 
     path: Path
     data: Any
-    lines: dict[tuple, int] = field(default_factory=dict)
+    lines: Mapping[tuple, int] = field(default_factory=dict)
 
     def line_of(self, location: tuple) -> int | None:
         """Return the line of ``location``, or of its nearest ancestor that has one."""
@@ -58,11 +59,12 @@ class YamlReadError(Exception):
 
 
 def read_yaml(path: Path, display_name: str | None = None, expect: type = dict,
-              max_bytes: int = MAX_BYTES) -> YamlDocument:
+              max_bytes: int = MAX_BYTES, raw: bytes | None = None) -> YamlDocument:
     """Return the parsed YAML at ``path`` with a line map.
 
     Refuses (``YamlReadError``) files that are missing, too large, binary, empty, not valid
-    YAML, use anchors or aliases, or whose top level is not ``expect``.
+    YAML, use anchors or aliases, or whose top level is not ``expect``. ``raw`` is the
+    file's bytes when the caller has read them already.
     """
     name = display_name or str(path)
 
@@ -70,7 +72,7 @@ def read_yaml(path: Path, display_name: str | None = None, expect: type = dict,
         return YamlReadError(Problem(name, line, "", message))
 
     try:
-        raw = path.read_bytes()
+        raw = path.read_bytes() if raw is None else raw
     except FileNotFoundError:
         raise refuse("file not found; check the path") from None
     except IsADirectoryError:

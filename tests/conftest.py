@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+
+# The settings parse cache goes to a throwaway folder, not the tester's ~/.cache.
+os.environ.setdefault("MARAC_CACHE_DIR", tempfile.mkdtemp(prefix="marac-cache-"))
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "local_configs"
