@@ -68,16 +68,18 @@ class LazyLines(Mapping):
         return len(self._load())
 
 
-def lookup(raw: bytes) -> tuple[object, Mapping[tuple, int]] | None:
-    """Return the parsed data and line map stored for these exact bytes, or None on a miss."""
+def lookup(raw: bytes) -> tuple[bytes, Mapping[tuple, int]] | None:
+    """Return the parsed data (as JSON bytes) and line map stored for these exact bytes, or None."""
     entry = _entry(raw)
     if entry is None:
         return None
     try:
-        data = json.loads(entry.read_bytes())["data"]
-    except (OSError, ValueError, KeyError, TypeError):
+        data_json = entry.read_bytes()
+    except OSError:
         return None
-    return data, LazyLines(entry.with_suffix(".lines"))
+    if not data_json.startswith(b"{") or not data_json.endswith(b"}"):
+        return None  # a torn or foreign file: parse the YAML again
+    return data_json, LazyLines(entry.with_suffix(".lines"))
 
 
 def store(raw: bytes, data: object, lines: dict[tuple, int]) -> None:
@@ -88,7 +90,7 @@ def store(raw: bytes, data: object, lines: dict[tuple, int]) -> None:
     try:
         # Lines first: an entry is only found once its data file exists.
         write_atomic(entry.with_suffix(".lines"), json.dumps([[list(k), v] for k, v in lines.items()]).encode())
-        write_atomic(entry, json.dumps({"data": data}).encode("utf-8"))
+        write_atomic(entry, json.dumps(data, ensure_ascii=False).encode("utf-8"))
     except (OSError, TypeError, ValueError):
         pass
 

@@ -34,7 +34,10 @@ _NoDatesLoader.yaml_implicit_resolvers = {
 
 @dataclass(frozen=True)
 class YamlDocument:
-    """A parsed YAML file: its data, and the 1-based line where each location starts."""
+    """A parsed YAML file: its data, and the 1-based line where each location starts.
+
+    ``data`` is None when the settings were validated straight from the parse cache.
+    """
 
     path: Path
     data: Any
