@@ -70,6 +70,8 @@ main.add_command(status)
 from .cli_build import build  # noqa: E402
 
 main.add_command(build)
+from .cli_signatures import signatures  # noqa: E402
+main.add_command(signatures)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 
@@ -24,6 +25,15 @@ def _load(config: str, refused: str):
         raise PolicyError(exc.problems, heading=heading) from None
 
 
+@functools.lru_cache(maxsize=8)
+def _issued_pdf(document) -> bytes:
+    """Return the PDF of a Document, rendered once per process (rendering is reproducible, so a
+    second render would give the same bytes; a process that issues many editions saves seconds)."""
+    from .render import writer
+
+    return writer("pdf")(document)
+
+
 @click.command()
 @click.argument("config")
 @click.option("--doc", type=DOCS, required=True, help="The document to issue: mop or isa.")
@@ -33,17 +43,19 @@ def _load(config: str, refused: str):
 def issue(config, doc, version, issued):
     """Freeze the current text of a document as an edition that partners sign.
 
-    Archives the exact text under editions/, records version, date and fingerprint.
+    Archives the exact text and the PDF partners sign under editions/, records version, date
+    and fingerprint.
     """
     from .clauses import load_library
     from .register.editions import issue_edition
 
     loaded = _load(config, "nothing was issued")
-    outcome = issue_edition(loaded, load_library(), doc, version, issued)
+    outcome = issue_edition(loaded, load_library(), doc, version, issued, render_pdf=_issued_pdf)
     edition = outcome.edition
     if not outcome.created:
-        click.echo(f"{doc.upper()} version {edition.version} is already issued with this text ({edition.label}); "
-                   "nothing changed.")
+        archived = f"; archived its PDF as {outcome.pdf}" if outcome.pdf else "; nothing changed"
+        click.echo(f"{doc.upper()} version {edition.version} is already issued with this text "
+                   f"({edition.label}){archived}.")
         return
     if outcome.warning:
         click.echo(f"warning: {outcome.warning}", err=True)
@@ -51,8 +63,10 @@ def issue(config, doc, version, issued):
     click.echo(f"Issued the {doc.upper()}, {edition.label}.\n"
                f"Fingerprint: {edition.fingerprint}\n"
                f"Archived text: {outcome.archive}\n"
-               f"Next: build it (marac build {config} --doc {doc}), send it to the {partners} partner "
-               f"agencies, and record each signature as it comes back (marac sign {config} --doc {doc} ...).")
+               f"PDF for partners to sign: {outcome.pdf} (marac build {config} --doc {doc} writes the same file)\n"
+               f"Next: send it to the {partners} partner agencies, and record each signature as it comes back: "
+               f"a digitally signed PDF with marac signatures import {config} FILE.pdf, any other with "
+               f"marac sign {config} --doc {doc} ...")
 
 
 @click.command()

@@ -1,14 +1,20 @@
 """Editions: an issued, frozen version of a document, bound to its text by its fingerprint.
 
 ``marac issue`` archives the canonical text as ``editions/<doc>-<version>.txt`` and adds an
-entry to ``editions/editions.yaml``. The last edition of a document is the one that awaits
-signatures. Versions only go up; a version once issued never changes its text.
+entry to ``editions/editions.yaml``. Given a PDF writer, it also archives the exact PDF
+partners are sent, with its signature fields, as ``editions/<doc>-<version>.pdf``: a digitally
+signed copy that comes back must begin with those bytes. The last edition of a document is
+the one that awaits signatures. Versions only go up; a version once issued never changes its
+text.
+
+This module never imports a writer: the PDF writer is passed in by the caller.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -72,6 +78,7 @@ class IssueOutcome:
     created: bool
     archive: Path
     warning: str | None = None
+    pdf: Path | None = None  # the archived PDF, when this call wrote it
 
 
 def index_path(folder: Path) -> Path:
@@ -87,6 +94,11 @@ def load_editions(folder: Path) -> list[Edition]:
     return [edition for edition, _ in read_entries(index_path(folder), "editions", Edition)]
 
 
+def pdf_archive_path(folder: Path, edition: Edition) -> Path:
+    """Return where the issued PDF of ``edition`` is archived (``editions/<doc>-<version>.pdf``)."""
+    return index_path(folder).parent / Path(edition.file).with_suffix(".pdf").name
+
+
 def current_edition(editions: list[Edition], document: str) -> Edition | None:
     """Return the latest issued edition of ``document`` (the one awaiting signatures), or None."""
     mine = [edition for edition in editions if edition.document == document]
@@ -94,10 +106,13 @@ def current_edition(editions: list[Edition], document: str) -> Edition | None:
 
 
 def issue_edition(loaded: LoadedSettings, library: Library, document: str, version: str,
-                  issued: dt.date | None = None, today: dt.date | None = None) -> IssueOutcome:
+                  issued: dt.date | None = None, today: dt.date | None = None,
+                  render_pdf: Callable[[object], bytes] | None = None) -> IssueOutcome:
     """Freeze the current text of ``document`` as edition ``version``; return what was done.
 
-    Issuing the same version with the same text again changes nothing (``created`` False).
+    With ``render_pdf`` (a Document -> PDF bytes writer) the edition's PDF is archived too.
+    Issuing the same version with the same text again changes nothing (``created`` False),
+    except that it archives the PDF of an edition issued before PDFs were archived.
     Refuses (``RegisterError``) an unknown document, a version that differs from the one in
     marac.yaml (the version is printed in the text), a date in the future or before the
     previous edition, a version that already exists with other text, and a version lower
@@ -124,7 +139,10 @@ def issue_edition(loaded: LoadedSettings, library: Library, document: str, versi
         same = next((e for e in mine if e.version == version), None)
         if same is not None:
             if same.fingerprint == text_now.meta.fingerprint:
-                return IssueOutcome(same, False, index.parent / same.file)
+                pdf = None
+                if render_pdf is not None and not pdf_archive_path(folder, same).exists():
+                    pdf = _archive(pdf_archive_path(folder, same), render_pdf(text_now))
+                return IssueOutcome(same, False, index.parent / same.file, pdf=pdf)
             raise RegisterError(
                 f"{name} version {version} was already issued on {long_date(same.issued)} with different "
                 f"text (fingerprint {same.fingerprint[:12]}; the text now has {text_now.meta.fingerprint[:12]}). "
@@ -135,20 +153,28 @@ def issue_edition(loaded: LoadedSettings, library: Library, document: str, versi
         if latest is not None:
             _check_follows(latest, name, version, issued)
         archive = index.parent / f"{document}-{version}.txt"
-        try:
-            write_atomic(archive, canonical_text(text_now).encode("utf-8"))
-        except OSError as exc:
-            raise RegisterError(f"{display_path(archive)}: cannot be written ({exc.strerror or exc})") from None
+        pdf_bytes = render_pdf(text_now) if render_pdf is not None else None
+        _archive(archive, canonical_text(text_now).encode("utf-8"))
         edition = Edition(document=document, version=version, issued=issued,
                           fingerprint=text_now.meta.fingerprint, file=archive.name,
                           library_version=library.version, recorded_at=utc_now())
+        pdf = _archive(pdf_archive_path(folder, edition), pdf_bytes) if pdf_bytes is not None else None
         write_entries(index, INDEX_HEADER, "editions", [plain(e) for e in editions + [edition]])
     warning = None
     if latest is not None and _only_version_changed(loaded, library, document, latest):
         warning = (f"the text of {name} {version} is the same as edition {latest.version} apart from its "
                    "version number: partners will be asked to sign the same words again. If you meant to "
                    "revise the text, change marac.yaml first and issue a further version.")
-    return IssueOutcome(edition, True, archive, warning)
+    return IssueOutcome(edition, True, archive, warning, pdf)
+
+
+def _archive(path: Path, data: bytes) -> Path:
+    """Write an archive file atomically; return its path. Refuses (``RegisterError``) a failed write."""
+    try:
+        write_atomic(path, data)
+    except OSError as exc:
+        raise RegisterError(f"{display_path(path)}: cannot be written ({exc.strerror or exc})") from None
+    return path
 
 
 def _check_version_matches_settings(loaded: LoadedSettings, document: str, version: str) -> None:

@@ -9,10 +9,16 @@ The output uses WeasyPrint's "pdf/ua-1" variant: a structure tree, /MarkInfo, /L
 through a PDF/UA validator; WeasyPrint 70 tags the running header and footer as content
 rather than as pagination artifacts (WeasyPrint issue #1836).
 
+The MOP, the ISA and the annex arrive ready for digital signing: after WeasyPrint has
+written the page, ``pdf_fields`` adds, as an incremental update, one empty signature field per
+partner agency over its signature cell, named after the cell (``sig-<agency-slug>``). The
+document info carries the full edition fingerprint (/edition) and the Marac's slug (/marac),
+so a signed copy that comes back can be matched to its edition.
+
 The output is reproducible: its dates come from the document (``dcterms.created`` and
-``dcterms.modified``), its file /ID from the edition fingerprint, and WeasyPrint names font
-subsets after the font, not at random; so the same Document gives the same bytes, in one
-process or many.
+``dcterms.modified``), its file /ID from the edition fingerprint, WeasyPrint names font
+subsets after the font, not at random, and the field update pins its own /ID half and dates;
+so the same Document gives the same bytes, in one process or many.
 """
 
 from __future__ import annotations
@@ -24,31 +30,34 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError
 
 from ..errors import RenderError
-from ..model import Document
+from ..model import Document, SignatureTable
 from ..resources import data_dir
 from .html import render_html, stylesheet_path
 from .pdf_fetch import LocalOnlyFetcher
+from .pdf_fields import FieldSpec, add_signature_fields
 
 PX_TO_PT = 0.75  # WeasyPrint lays out in CSS px (1/96 in); PDF user space is in points (1/72 in)
 SIGNATURE_PREFIX = "sig-"
+SIGNED_KINDS = frozenset({"mop", "isa", "annex"})  # every partner signs these: they get signature fields
 
 # pdf/ua-1 implies pdf_tags=True and PDF 1.7, and adds the PDF/UA identification to the XMP.
-# custom_metadata copies <meta name="edition"> (the full fingerprint) into the document info.
+# custom_metadata copies <meta name="edition"> (the full fingerprint) and <meta name="marac"> (the
+# Marac's slug) into the document info, where `marac signatures import` reads them.
 PDF_OPTIONS = {"pdf_variant": "pdf/ua-1", "custom_metadata": True}
 
 Box = tuple[int, float, float, float, float]
 
 
 def render(document: Document) -> bytes:
-    """Return the document as PDF bytes (A4, tagged, bookmarked, reproducible).
+    """Return the document as PDF bytes (A4, tagged, bookmarked, reproducible, with signature fields).
 
     Refuses (``RenderError``) to finish if the page asks for any resource outside templates/.
     """
-    return _write(_layout(document), document)
+    return render_with_anchors(document)[0]
 
 
 def render_with_anchors(document: Document) -> tuple[bytes, dict[str, Box]]:
-    """Return the PDF bytes and where each signature cell is.
+    """Return the PDF bytes (as ``render`` gives them) and where each signature cell is.
 
     The mapping is ``anchor -> (page index, x, y, width, height)`` for every element id that
     starts with "sig-": the cell's border box in PDF points, origin at the bottom-left of its
@@ -56,7 +65,22 @@ def render_with_anchors(document: Document) -> tuple[bytes, dict[str, Box]]:
     page a cell appears on counts (a table row never splits, so there is only one).
     """
     laid_out = _layout(document)
-    return _write(laid_out, document), signature_boxes(laid_out)
+    boxes = signature_boxes(laid_out)
+    return add_signature_fields(_write(laid_out, document), signature_fields(document, boxes)), boxes
+
+
+def signature_fields(document: Document, boxes: dict[str, Box]) -> list[FieldSpec]:
+    """Return the signature fields a document gets: one per signature-table row, in table order.
+
+    Only the MOP, the ISA and the annex get fields. Each field is named after the row's anchor
+    and its tooltip names the agency, the signatory and their role. A row whose cell was not
+    laid out gets no field.
+    """
+    if document.meta.kind not in SIGNED_KINDS:
+        return []
+    rows = [row for block in document.blocks if isinstance(block, SignatureTable) for row in block.rows]
+    return [FieldSpec(row.anchor, boxes[row.anchor], f"Signature of {row.agency} ({row.signatory}, {row.role})")
+            for row in rows if row.anchor in boxes]
 
 
 def signature_boxes(laid_out) -> dict[str, Box]:
