@@ -84,39 +84,42 @@ def load_settings(path: Path, today: dt.date | None = None) -> LoadedSettings:
     """
     today = today or dt.date.today()
     display = _display_name(path)
-    source, cached_json = _parse(path, display)
-    settings = _from_cached_json(cached_json) if cached_json is not None else None
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        raw = None  # read_yaml words the refusal
+    settings, source = _from_cache(path, raw)
     if settings is None:
-        if source.data is None:  # the cached entry did not validate: parse the file itself
-            source = _read(path, display)
+        source = _read(path, display, raw)
         try:
             settings = Settings.model_validate(source.data)
         except ValidationError as exc:
             problems = [_problem_from_error(err, source, display) for err in exc.errors()]
             raise ConfigError(_sorted_unique(problems)) from None
+        if raw is not None:
+            settings_cache.store(raw, source.data, source.lines)
     date_problems = _review_date_problems(settings, source, display, today)
     if date_problems:
         raise ConfigError(date_problems)
     return LoadedSettings(settings=settings, source=source, display_name=display)
 
 
-def _parse(path: Path, display: str) -> tuple[YamlDocument, bytes | None]:
-    """Return the parsed file and, on a parse-cache hit, its data as JSON (then ``data`` is None).
+def _from_cache(path: Path, raw: bytes | None) -> tuple[Settings | None, YamlDocument | None]:
+    """Return settings validated from the parse cache, or (None, None) on a miss.
 
-    Refuses (``ConfigError``) what ``read_yaml`` refuses.
+    Only files whose settings validated are stored, so a hit never hides a message; an entry
+    that does not validate (damaged, or from another release) is a miss and gets replaced.
     """
-    try:
-        raw = path.read_bytes()
-    except OSError:
-        raw = None  # read_yaml words the refusal
     cached = settings_cache.lookup(raw) if raw is not None else None
-    if cached is not None:
-        data_json, lines = cached
-        return YamlDocument(path=path, data=None, lines=lines), data_json
-    source = _read(path, display, raw)
-    if raw is not None:
-        settings_cache.store(raw, source.data, source.lines)
-    return source, None
+    if cached is None:
+        return None, None
+    data_json, lines = cached
+    try:
+        # pydantic validates JSON in Rust, without building Python objects first.
+        settings = Settings.model_validate_json(data_json)
+    except ValidationError:
+        return None, None
+    return settings, YamlDocument(path=path, data=None, lines=lines)
 
 
 def _read(path: Path, display: str, raw: bytes | None = None) -> YamlDocument:
@@ -124,15 +127,6 @@ def _read(path: Path, display: str, raw: bytes | None = None) -> YamlDocument:
         return read_yaml(path, display, raw=raw)
     except YamlReadError as exc:
         raise ConfigError([exc.problem]) from None
-
-
-def _from_cached_json(data_json: bytes) -> Settings | None:
-    # pydantic validates JSON in Rust without building Python objects first; a failure
-    # falls back to the ordinary path, whose messages are the ones users see.
-    try:
-        return Settings.model_validate_json(data_json)
-    except ValidationError:
-        return None
 
 
 def _display_name(path: Path) -> str:

@@ -2,8 +2,8 @@
 
 Reading a large marac.yaml costs about 2-5 ms, almost all of it PyYAML building nodes; a
 listing over hundreds of Maracs (``marac reviews`` from cron) reads every file each time.
-A hit costs one hash and one small JSON read. Validation always runs on the data, hit or
-miss, so every message is the same; only files that parsed are stored. A changed file has
+A hit costs one hash, one small file read and pydantic's JSON validation. Only files whose
+settings validated are stored, so every error message comes from a real parse. A changed file has
 another hash and a new release of marac another folder, so an entry can never be stale.
 The cache is an optimisation only: any problem with it is ignored.
 
@@ -23,7 +23,7 @@ from . import __version__
 from .atomic import write_atomic
 
 
-_FORMAT = "yaml-parse-1"  # bump when the parse rules or the stored shape change
+_FORMAT = "settings-2"  # bump when the parse rules or the stored shape change
 
 
 def cache_dir() -> Path | None:

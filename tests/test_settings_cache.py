@@ -55,6 +55,7 @@ def test_invalid_settings_give_the_same_messages_hit_or_miss(cache, marac_copy):
             load_settings(path, TODAY)
         messages.append(caught.value.message)
     assert messages[0] == messages[1] and "did you mean 'name'" in messages[0]
+    assert entries(cache) == []  # only settings that validated are stored
 
 
 def test_broken_yaml_is_never_stored(cache, marac_copy):
@@ -72,6 +73,7 @@ def test_a_damaged_entry_is_ignored(cache, examples, damage):
     [entry] = entries(cache)
     entry.write_text(damage, encoding="utf-8")
     assert load_settings(path, TODAY).settings.marac.name == "Westmere Marac"
+    assert entry.read_text(encoding="utf-8") != damage  # replaced by a good entry
 
 
 def test_cache_can_be_turned_off(tmp_path, monkeypatch, examples):
