@@ -38,9 +38,11 @@ class MaracError(click.ClickException):
     exit_code = 1
 
     def format_message(self) -> str:
+        """Return the message as it is, without click's "Error: " prefix."""
         return self.message
 
-    def show(self, file=None) -> None:  # click prints "Error: " first by default
+    def show(self, file=None) -> None:
+        """Print the message to stderr; our messages already say what is wrong and what to do."""
         click.echo(self.format_message(), err=True)
 
 

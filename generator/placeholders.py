@@ -38,6 +38,14 @@ def _join_and(items) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
+def _with_the(name: Any, article: str = "the") -> str:
+    """Return "the <name>", unless the name already begins with "The" ("The Northbridge Board")."""
+    text = str(name)
+    if text[:4].lower() == "the ":
+        return article[0] + text[1:] if article == "The" else text
+    return f"{article} {text}"
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, enum.Enum):
         return value.value
@@ -60,6 +68,8 @@ def make_environment() -> SandboxedEnvironment:
     )
     env.filters["longdate"] = long_date
     env.filters["join_and"] = _join_and
+    env.filters["the"] = _with_the
+    env.filters["The"] = lambda name: _with_the(name, "The")
     return env
 
 

@@ -181,6 +181,7 @@ class _Walk:
         self.duplicate: tuple[str, int] | None = None
 
     def value(self, node, location: tuple):
+        """Return the Python value of ``node``, recording lines below ``location`` as it goes."""
         if id(node) in self.seen:
             raise _AliasRefused(node.start_mark.line + 1)
         self.seen.add(id(node))

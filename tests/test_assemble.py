@@ -132,3 +132,15 @@ def test_every_placeholder_renders_for_both_examples(library, examples):
         for kind in ("mop", "isa", "annex"):
             text = all_text(assemble(load(examples / name), library, kind))
             assert "{{" not in text and "{%" not in text and "None" not in text, (name, kind)
+
+
+def test_names_that_begin_with_the_are_not_doubled(marac_copy, library):
+    folder = marac_copy("westmere")
+    path = folder / "marac.yaml"
+    text = path.read_text(encoding="utf-8")
+    group = re.search(r"^  group: (.+)$", text, flags=re.M).group(1)
+    edit(folder, f"  group: {group}\n", "  group: The Westmere Board\n")
+    for kind in ("mop", "isa", "annex"):
+        document_text = all_text(assemble(load(folder), library, kind))
+        assert "the The" not in document_text and "The The" not in document_text
+        assert "The Westmere Board" in document_text
