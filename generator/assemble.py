@@ -31,7 +31,6 @@ from .model import (
 from .placeholders import PlaceholderError, evaluate_condition, make_environment, render_text, template_context
 from .settings_model import DocumentDates, Settings, slugify
 
-_DATES_KEY = {"mop": "operating_protocol", "isa": "information_sharing_agreement"}
 
 
 def signature_anchor(agency: str) -> str:
@@ -133,7 +132,7 @@ def _dates(settings: Settings, kind: str) -> DocumentDates:
         documents = settings.documents
         return max(documents.operating_protocol, documents.information_sharing_agreement,
                    key=lambda d: d.last_reviewed)
-    return getattr(settings.documents, _DATES_KEY[kind])
+    return settings.documents.of(kind)
 
 
 def _version(settings: Settings, kind: str) -> str:
@@ -175,7 +174,7 @@ def _document_control(settings: Settings, kind: str) -> list[Block]:
     names = {"mop": "Operating Protocol", "isa": "Information Sharing Agreement"}
     rows = []
     for each in kinds:
-        d = getattr(settings.documents, _DATES_KEY[each])
+        d = settings.documents.of(each)
         due = add_months(d.last_reviewed, d.review_interval_months)
         rows.append((names[each], d.version, long_date(d.adopted), long_date(d.last_reviewed), long_date(due)))
     return [

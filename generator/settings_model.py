@@ -119,9 +119,17 @@ class DocumentDates(Strict):
     review_interval_months: int = Field(default=24, ge=1, le=MAX_REVIEW_MONTHS_ALLOWED_BY_SCHEMA)
 
 
+# Which block of `documents:` holds each document kind's version and dates.
+DOCUMENT_KEYS = {"mop": "operating_protocol", "isa": "information_sharing_agreement"}
+
+
 class Documents(Strict):
     operating_protocol: DocumentDates
     information_sharing_agreement: DocumentDates
+
+    def of(self, kind: str) -> DocumentDates:
+        """Return the version and dates of the ``mop`` or ``isa``. Refuses (KeyError) other kinds."""
+        return getattr(self, DOCUMENT_KEYS[kind])
 
 
 class PartnerType(str, Enum):

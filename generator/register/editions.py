@@ -23,6 +23,7 @@ from ..atomic import write_atomic
 from ..clauses import Library
 from ..config import LoadedSettings
 from ..dates import long_date
+from ..settings_model import DOCUMENT_KEYS
 from ..errors import RegisterError
 from .store import (
     DOCUMENT_NAMES,
@@ -43,7 +44,6 @@ from .store import (
 
 EDITIONS_FOLDER = "editions"
 INDEX_NAME = "editions.yaml"
-SETTINGS_KEY = {"mop": "operating_protocol", "isa": "information_sharing_agreement"}
 INDEX_HEADER = """\
 # Issued editions of this Marac's documents, written by `marac issue`.
 # Each edition is the exact text partners were sent, archived beside this file as
@@ -147,7 +147,7 @@ def issue_edition(loaded: LoadedSettings, library: Library, document: str, versi
                 f"{name} version {version} was already issued on {long_date(same.issued)} with different "
                 f"text (fingerprint {same.fingerprint[:12]}; the text now has {text_now.meta.fingerprint[:12]}). "
                 "Partners sign an edition's exact text, so an issued version never changes. To issue the "
-                f"changed text, give it a new version: set documents.{SETTINGS_KEY[document]}.version "
+                f"changed text, give it a new version: set documents.{DOCUMENT_KEYS[document]}.version "
                 f"to a higher number in marac.yaml, then run marac issue again with that --version.")
         latest = mine[-1] if mine else None
         if latest is not None:
@@ -178,9 +178,9 @@ def _archive(path: Path, data: bytes) -> Path:
 
 
 def _check_version_matches_settings(loaded: LoadedSettings, document: str, version: str) -> None:
-    configured = getattr(loaded.settings.documents, SETTINGS_KEY[document]).version
+    configured = loaded.settings.documents.of(document).version
     if version != configured:
-        field = f"documents.{SETTINGS_KEY[document]}.version"
+        field = f"documents.{DOCUMENT_KEYS[document]}.version"
         raise RegisterError(
             f"--version {version} does not match marac.yaml, which gives {field}: \"{configured}\". "
             f"The version is printed in the document, so the two must agree: set {field}: \"{version}\" "
@@ -205,7 +205,7 @@ def _only_version_changed(loaded: LoadedSettings, library: Library, document: st
     from ..assemble import assemble
 
     settings = loaded.settings
-    key = SETTINGS_KEY[document]
+    key = DOCUMENT_KEYS[document]
     dates = getattr(settings.documents, key).model_copy(update={"version": previous.version})
     documents = settings.documents.model_copy(update={key: dates})
     relabelled = dataclasses.replace(loaded, settings=settings.model_copy(update={"documents": documents}))

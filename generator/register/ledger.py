@@ -23,7 +23,7 @@ from ..errors import ConfigError, Problem, RegisterError
 from ..forbidden_recipients import immigration_enforcement_name
 from ..policy import G03_WHY
 from ..settings_model import Partner, Text
-from .editions import SETTINGS_KEY, Edition, current_edition, load_editions
+from .editions import Edition, current_edition, load_editions
 from .store import (
     DOCUMENT_NAMES,
     Entry,
@@ -152,7 +152,7 @@ def record_signature(marac: LoadedSettings | Path | str, entry: Mapping[str, Any
     editions = load_editions(folder)
     edition = current_edition(editions, document)
     if edition is None:
-        version = getattr(loaded.settings.documents, SETTINGS_KEY[document]).version
+        version = loaded.settings.documents.of(document).version
         raise RegisterError(f"the {DOCUMENT_NAMES[document]} has no issued edition yet, so there is nothing to "
                             f"sign. Issue it first: marac issue {hint} --doc {document} --version {version}")
     _check_fingerprint(entry.get("fingerprint"), edition, editions)

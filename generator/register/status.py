@@ -14,7 +14,8 @@ from ..assemble import assemble
 from ..clauses import Library
 from ..config import LoadedSettings
 from ..dates import add_months, long_date
-from .editions import SETTINGS_KEY, Edition, current_edition, load_editions
+from ..settings_model import DOCUMENT_KEYS
+from .editions import Edition, current_edition, load_editions
 from .ledger import Signature, agency_key, load_ledger
 from .store import DOCUMENTS, display_path
 
@@ -117,7 +118,7 @@ def _document_status(loaded: LoadedSettings, library: Library, kind: str, editio
             stale.append(StaleSignature(partner.name, previous[-1]))
         else:
             unsigned.append(partner.name)
-    dates = getattr(settings.documents, SETTINGS_KEY[kind])
+    dates = settings.documents.of(kind)
     outline = library.documents[kind]
     return DocumentStatus(
         document=kind, title=outline.title, file_stem=outline.file_stem, edition=edition,
@@ -180,7 +181,7 @@ def _reissue_hint(doc: DocumentStatus, edition: Edition, folder: str) -> str:
         return f"issue the version marac.yaml now gives: {command} {doc.settings_version}"
     parts = edition.version.split(".")
     following = ".".join(parts[:-1] + [str(int(parts[-1]) + 1)]) if len(parts) > 1 else f"{edition.version}.1"
-    field = f"documents.{SETTINGS_KEY[doc.document]}.version"
+    field = f"documents.{DOCUMENT_KEYS[doc.document]}.version"
     return f'set {field}: "{following}" in marac.yaml, then issue a new version: {command} {following}'
 
 
