@@ -247,7 +247,7 @@ class Settings(Strict):
     def _unique_partner_names(cls, partners: list[Partner]) -> list[Partner]:
         seen: dict[str, int] = {}
         for index, partner in enumerate(partners):
-            key = " ".join(partner.name.casefold().split())
+            key = agency_key(partner.name)
             if key in seen:
                 raise ValueError(
                     f"'{partner.name}' is listed twice (entries {seen[key] + 1} and {index + 1}); "
@@ -262,6 +262,12 @@ class Settings(Strict):
         if self.marac.slug:
             return self.marac.slug
         return slugify(self.marac.name)
+
+
+def agency_key(name: str) -> str:
+    """Return an agency name with case and spacing normalised: two partners may not share one,
+    and a signature names its partner by it."""
+    return " ".join(name.casefold().split())
 
 
 def slugify(text: str) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import pickle
 import re
 import subprocess
 import sys
@@ -235,21 +234,6 @@ def test_signature_table_header_repeats_on_each_of_its_pages(rendered_examples):
 def test_same_document_same_bytes_in_one_process(rendered_examples):
     rendered = rendered_examples[("northbridge", "annex")]
     assert pdf.render(rendered.document) == rendered.data
-
-
-def test_same_document_same_bytes_in_another_process(rendered_examples, tmp_path):
-    rendered = rendered_examples[("northbridge", "annex")]
-    pickled = tmp_path / "document.pickle"
-    pickled.write_bytes(pickle.dumps(rendered.document))
-    script = (
-        "import hashlib, pickle, sys\n"
-        "from generator.render.pdf import render\n"
-        "document = pickle.loads(open(sys.argv[1], 'rb').read())\n"
-        "sys.stdout.write(hashlib.sha256(render(document)).hexdigest())\n"
-    )
-    result = subprocess.run([sys.executable, "-c", script, str(pickled)], cwd=REPO, capture_output=True,
-                            text=True, env={"PYTHONHASHSEED": "12345", "PATH": "/usr/bin:/bin"}, check=True)
-    assert result.stdout == hashlib.sha256(rendered.data).hexdigest()
 
 
 def test_international_names_come_out_as_text(international):

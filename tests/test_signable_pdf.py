@@ -126,6 +126,7 @@ def test_fields_are_one_incremental_update_and_the_metadata_is_the_documents(exa
 
 
 def test_same_document_same_bytes_with_fields_in_another_process(rendered, tmp_path):
+    """The PDF writer's output (fields included) is the same in another process with another hash seed."""
     example = rendered["westmere-isa"]
     assert pdf.render(example.document) == example.data
     pickled = tmp_path / "document.pickle"

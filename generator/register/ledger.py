@@ -22,7 +22,7 @@ from ..dates import long_date
 from ..errors import ConfigError, Problem, RegisterError
 from ..forbidden_recipients import immigration_enforcement_name
 from ..policy import G03_WHY
-from ..settings_model import Partner, Text
+from ..settings_model import Partner, Text, agency_key  # noqa: F401  (re-exported for status and import)
 from .editions import Edition, current_edition, load_editions
 from .store import (
     DOCUMENT_NAMES,
@@ -83,11 +83,6 @@ def load_ledger(folder: Path) -> list[Signature]:
     damaged ledger.
     """
     return [signature for signature, _ in read_entries(ledger_path(folder), "signatures", Signature)]
-
-
-def agency_key(name: str) -> str:
-    """Return an agency name with case and spacing normalised, for matching."""
-    return " ".join(name.casefold().split())
 
 
 def load_marac(argument: str | Path, today: dt.date | None = None) -> LoadedSettings:
