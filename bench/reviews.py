@@ -84,7 +84,7 @@ def time_in_process(folder: Path, repeat: int, count: int) -> list[tuple[float, 
 
 def time_expansion(folder: Path) -> float:
     """Return the CPU seconds `config.resolve_config_paths` takes to list the Marac folders."""
-    from generator.config import resolve_config_paths
+    from generator.settings.loader import resolve_config_paths
 
     cpu = time.process_time()
     resolve_config_paths([str(folder)])

@@ -13,13 +13,13 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from .assemble import assemble
+from .document.assemble import assemble
 from .atomic import write_atomic
-from .clauses import DOC_KINDS, load_library
-from .config import LoadedSettings
+from .library.clauses import DOC_KINDS, load_library
+from .settings.loader import LoadedSettings
 from .errors import PolicyError, RenderError
-from .gate import gate_many, require_clean
-from .model import Document
+from .policy.gate import gate_many, require_clean
+from .document.model import Document
 from .render import extension, writer
 
 

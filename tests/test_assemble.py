@@ -8,11 +8,11 @@ import re
 
 import pytest
 
-from generator.assemble import assemble, signature_anchor
-from generator.clauses import load_library
-from generator.config import load_settings
-from generator.fingerprint import canonical_text, fingerprint
-from generator.model import Heading, Paragraph, SignatureTable, Table
+from generator.document.assemble import assemble, signature_anchor
+from generator.library.clauses import load_library
+from generator.settings.loader import load_settings
+from generator.document.fingerprint import canonical_text, fingerprint
+from generator.document.model import Heading, Paragraph, SignatureTable, Table
 
 TODAY = dt.date(2026, 11, 26)
 HOSTILE = ["{{ 7*7 }}", "<script>alert(1)</script>", "**not bold** [x](javascript:alert(1))", "{% raw %}"]

@@ -30,9 +30,9 @@ def test_default_build_writes_six_files_per_marac(built_examples):
 def test_build_is_byte_reproducible(built_examples):
     """The files the CLI wrote (in worker processes, earlier in the session) are byte for byte
     what a fresh render in this process gives: no clock, no randomness, no process state."""
-    from generator.assemble import assemble
-    from generator.clauses import load_library
-    from generator.gate import load_one_clean
+    from generator.document.assemble import assemble
+    from generator.library.clauses import load_library
+    from generator.policy.gate import load_one_clean
     from generator.render import writer
 
     loaded = load_one_clean(str(REPO / "local_configs" / "westmere"))

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.clauses import DOC_KINDS, load_library
+from generator.library.clauses import DOC_KINDS, load_library
 
 GUIDANCE = Path(__file__).resolve().parents[2] / "shared" / "guidance"
 EQUALITY_STATEMENT = (

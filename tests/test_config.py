@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.config import load_settings, resolve_config_paths
+from generator.settings.loader import load_settings, resolve_config_paths
 from generator.errors import ConfigError
 
 TODAY = dt.date(2026, 11, 26)

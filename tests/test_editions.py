@@ -12,11 +12,11 @@ from pathlib import Path
 
 import yaml
 
-from generator.assemble import assemble
-from generator.clauses import load_library
+from generator.document.assemble import assemble
+from generator.library.clauses import load_library
 from generator.cli import main
-from generator.config import load_settings
-from generator.fingerprint import canonical_text
+from generator.settings.loader import load_settings
+from generator.document.fingerprint import canonical_text
 
 SETTINGS_KEY = {"mop": "operating_protocol", "isa": "information_sharing_agreement"}
 

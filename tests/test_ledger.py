@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from generator.cli import main
-from generator.config import load_settings
+from generator.settings.loader import load_settings
 from generator.errors import RegisterError
 from generator.register.editions import load_editions
 from generator.register.ledger import load_ledger, record_signature

@@ -7,10 +7,10 @@ import re
 
 import pytest
 
-from generator.clauses import load_library
-from generator.config import load_settings
-from generator.forbidden_recipients import immigration_enforcement_email, immigration_enforcement_name
-from generator.policy import check_policy, errors_in
+from generator.library.clauses import load_library
+from generator.settings.loader import load_settings
+from generator.policy.recognisers import immigration_enforcement_email, immigration_enforcement_name
+from generator.policy.rules import check_policy, errors_in
 
 TODAY = dt.date(2026, 11, 26)
 

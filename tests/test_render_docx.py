@@ -17,10 +17,10 @@ import pytest
 from docx.oxml.ns import qn
 from docx.shared import Cm
 
-from generator.assemble import assemble
-from generator.clauses import load_library
-from generator.config import load_settings
-from generator.model import (
+from generator.document.assemble import assemble
+from generator.library.clauses import load_library
+from generator.settings.loader import load_settings
+from generator.document.model import (
     Document,
     DocumentMeta,
     Heading,

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from generator.model import (
+from generator.document.model import (
     Document,
     DocumentMeta,
     Heading,

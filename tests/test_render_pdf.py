@@ -25,11 +25,11 @@ import pytest
 from weasyprint import HTML
 from weasyprint.urls import FatalURLFetchingError
 
-from generator.assemble import assemble
-from generator.clauses import load_library
+from generator.document.assemble import assemble
+from generator.library.clauses import load_library
 from generator.errors import RenderError
-from generator.gate import load_one_clean
-from generator.model import Document, Heading, Paragraph, Run, SignatureRow, SignatureTable
+from generator.policy.gate import load_one_clean
+from generator.document.model import Document, Heading, Paragraph, Run, SignatureRow, SignatureTable
 from generator.render import html as html_writer
 from generator.render import pdf
 from generator.render.pdf_fetch import FetchRefused, LocalOnlyFetcher

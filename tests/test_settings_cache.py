@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from generator import settings_cache
-from generator.config import load_settings
+from generator.settings import cache as settings_cache
+from generator.settings.loader import load_settings
 from generator.errors import ConfigError
 
 TODAY = dt.date(2026, 11, 26)

@@ -17,13 +17,13 @@ import pikepdf
 import pytest
 from pyhanko.pdf_utils.reader import PdfFileReader
 
-from generator.assemble import assemble
-from generator.clauses import load_library
+from generator.document.assemble import assemble
+from generator.library.clauses import load_library
 from generator.errors import RenderError
-from generator.gate import load_one_clean
-from generator.model import Document, SignatureTable
+from generator.policy.gate import load_one_clean
+from generator.document.model import Document, SignatureTable
 from generator.render import pdf
-from generator.render.pdf_fields import FieldSpec, add_signature_fields
+from generator.signing.fields import FieldSpec, add_signature_fields
 
 from test_render_html import make_document  # tests/ is on sys.path (no package)
 

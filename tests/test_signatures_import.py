@@ -20,10 +20,10 @@ from click.testing import CliRunner
 from pyhanko.sign import fields, signers
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
-from generator.assemble import assemble
-from generator.clauses import load_library
+from generator.document.assemble import assemble
+from generator.library.clauses import load_library
 from generator.cli import main
-from generator.gate import load_one_clean
+from generator.policy.gate import load_one_clean
 from generator.register.ledger import load_ledger
 from generator.render import pdf
 

@@ -8,12 +8,12 @@ import json
 
 import pytest
 
-from generator.clauses import load_library
+from generator.library.clauses import load_library
 from generator.cli import main
-from generator.config import load_settings
+from generator.settings.loader import load_settings
 from generator.dates import add_months
 from generator.register.status import marac_status
-from generator.signature_record import record_document
+from generator.signing.record import record_document
 from test_editions import days_ago, edit_settings, issue, set_version
 
 DOCUMENT_KEYS = ["document", "version", "fingerprint", "issued", "in_force", "signed", "unsigned", "stale",

@@ -20,10 +20,10 @@ from pathlib import Path
 from typing import Literal
 
 from ..atomic import write_atomic
-from ..clauses import Library
-from ..config import LoadedSettings
+from ..library.clauses import Library
+from ..settings.loader import LoadedSettings
 from ..dates import long_date
-from ..settings_model import DOCUMENT_KEYS
+from ..settings.schema import DOCUMENT_KEYS
 from ..errors import RegisterError
 from .store import (
     DOCUMENT_NAMES,
@@ -118,8 +118,8 @@ def issue_edition(loaded: LoadedSettings, library: Library, document: str, versi
     previous edition, a version that already exists with other text, and a version lower
     than the latest. Warns when only the version number changed since the previous edition.
     """
-    from ..assemble import assemble  # only issuing needs the text; reading editions must stay light
-    from ..fingerprint import canonical_text
+    from ..document.assemble import assemble  # only issuing needs the text; reading editions must stay light
+    from ..document.fingerprint import canonical_text
 
     today = today or dt.date.today()
     issued = issued or today
@@ -202,7 +202,7 @@ def _check_follows(latest: Edition, name: str, version: str, issued: dt.date) ->
 
 def _only_version_changed(loaded: LoadedSettings, library: Library, document: str, previous: Edition) -> bool:
     """Return True when the text with the previous version number is the previous edition's text."""
-    from ..assemble import assemble
+    from ..document.assemble import assemble
 
     settings = loaded.settings
     key = DOCUMENT_KEYS[document]

@@ -17,12 +17,12 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
-from ..config import LoadedSettings, load_settings, resolve_config_paths
+from ..settings.loader import LoadedSettings, load_settings, resolve_config_paths
 from ..dates import long_date
 from ..errors import ConfigError, Problem, RegisterError
-from ..forbidden_recipients import immigration_enforcement_name
-from ..policy import G03_WHY
-from ..settings_model import Partner, Text, agency_key  # noqa: F401  (re-exported for status and import)
+from ..policy.recognisers import immigration_enforcement_name
+from ..policy.rules import G03_WHY
+from ..settings.schema import Partner, Text, agency_key  # noqa: F401  (re-exported for status and import)
 from .editions import Edition, current_edition, load_editions
 from .store import (
     DOCUMENT_NAMES,

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate, make_msgid
 
-from ..config import LoadedSettings
+from ..settings.loader import LoadedSettings
 from ..dates import long_date
 from ..errors import MaracError
 from .calendar_export import dated_rows, review_calendar

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
-from ..config import LoadedSettings, load_settings, resolve_config_paths
+from ..settings.loader import LoadedSettings, load_settings, resolve_config_paths
 from ..dates import DEFAULT_WINDOW_DAYS, add_months, review_status
 from ..errors import ConfigError
-from ..settings_model import Settings
+from ..settings.schema import Settings
 
 DOCUMENTS = ("mop", "isa", "pathways")
 DOCUMENT_TITLES = {

@@ -10,11 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from ..assemble import assemble
-from ..clauses import Library
-from ..config import LoadedSettings
+from ..document.assemble import assemble
+from ..library.clauses import Library
+from ..settings.loader import LoadedSettings
 from ..dates import add_months, long_date
-from ..settings_model import DOCUMENT_KEYS
+from ..settings.schema import DOCUMENT_KEYS
 from .editions import Edition, current_edition, load_editions
 from .ledger import Signature, agency_key, load_ledger
 from .store import DOCUMENTS, display_path

@@ -24,7 +24,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 
 from ..atomic import write_atomic
 from ..errors import Problem, RegisterError
-from ..yaml_source import YamlReadError, dotted_path, read_yaml
+from ..settings.yaml_source import YamlReadError, dotted_path, read_yaml
 
 LOCK_WAIT_SECONDS = 60
 DOCUMENTS = ("mop", "isa")

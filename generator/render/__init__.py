@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 
-from ..model import Document
+from ..document.model import Document
 
 # name: (module, file extension). The CLI's --format choices come from here.
 FORMATS: dict[str, tuple[str, str]] = {

@@ -16,7 +16,7 @@ import io
 
 import docx
 
-from ..model import Document, Heading, ListBlock, PageBreak, Paragraph, SignatureTable, Table
+from ..document.model import Document, Heading, ListBlock, PageBreak, Paragraph, SignatureTable, Table
 from .docx_inline import Bookmarks, StyleBook, add_field, add_runs, add_text, new_paragraph, set_paragraph_style
 from .docx_package import document_timestamp, reference_bytes, reproducible_zip, set_core_properties
 from .docx_tables import write_signature_table, write_table

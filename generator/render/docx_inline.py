@@ -14,7 +14,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
-from ..model import Run
+from ..document.model import Run
 
 # Every style the writer may ask for. The reference.docx must define them all; a missing one
 # is a broken installation, found once at the start of a render rather than mid-document.

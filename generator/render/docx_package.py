@@ -15,7 +15,7 @@ import functools
 import io
 import zipfile
 
-from ..model import DocumentMeta
+from ..document.model import DocumentMeta
 from ..resources import data_dir
 
 REFERENCE_NAME = "reference.docx"

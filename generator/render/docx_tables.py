@@ -13,7 +13,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Emu, Twips
 
-from ..model import SignatureTable, Table
+from ..document.model import SignatureTable, Table
 from .docx_inline import Bookmarks, StyleBook, add_text, set_paragraph_style
 
 # Tall enough to sign in with a pen, short enough for about twelve partners a page.

@@ -15,7 +15,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from ..model import Document, Heading, ListBlock, PageBreak, Paragraph, Run, SignatureTable, Table
+from ..document.model import Document, Heading, ListBlock, PageBreak, Paragraph, Run, SignatureTable, Table
 from ..resources import data_dir
 
 TEMPLATE = "document.html.j2"

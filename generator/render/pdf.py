@@ -30,11 +30,11 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError
 
 from ..errors import RenderError
-from ..model import Document, SignatureTable
+from ..document.model import Document, SignatureTable
 from ..resources import data_dir
 from .html import render_html, stylesheet_path
 from .pdf_fetch import LocalOnlyFetcher
-from .pdf_fields import FieldSpec, add_signature_fields
+from ..signing.fields import FieldSpec, add_signature_fields
 
 PX_TO_PT = 0.75  # WeasyPrint lays out in CSS px (1/96 in); PDF user space is in points (1/72 in)
 SIGNATURE_PREFIX = "sig-"

@@ -13,9 +13,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .errors import ClauseLibraryError, Problem
-from .resources import data_dir
-from .yaml_source import YamlReadError, dotted_path, read_yaml
+from ..errors import ClauseLibraryError, Problem
+from ..resources import data_dir
+from ..settings.yaml_source import YamlReadError, dotted_path, read_yaml
 
 DocKind = Literal["mop", "isa", "annex"]
 DOC_KINDS: tuple[str, ...] = ("mop", "isa", "annex")

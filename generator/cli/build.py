@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .render import DEFAULT_FORMATS, FORMATS
+from ..render import DEFAULT_FORMATS, FORMATS
 
 DOC_CHOICES = ("mop", "isa", "annex")
 
@@ -38,7 +38,7 @@ def build(configs, output, formats, kinds, jobs):
 
     Refuses to build, and writes nothing, when `marac check` finds errors.
     """
-    from .build import build_many
+    from ..build import build_many
 
     def progress(done, total, files):
         if total > 1:

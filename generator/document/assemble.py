@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import dataclasses
 
-from .clauses import DOC_KINDS, Clause, Library
-from .config import LoadedSettings
-from .dates import add_months, long_date
-from .errors import ClauseLibraryError, Problem
+from ..library.clauses import DOC_KINDS, Clause, Library
+from ..settings.loader import LoadedSettings
+from ..dates import add_months, long_date
+from ..errors import ClauseLibraryError, Problem
 from .fingerprint import fingerprint
-from .markup import parse_markdown
+from ..library.markup import parse_markdown
 from .model import (
     Block,
     Document,
@@ -28,8 +28,8 @@ from .model import (
     SignatureTable,
     Table,
 )
-from .placeholders import PlaceholderError, evaluate_condition, make_environment, render_text, template_context
-from .settings_model import DocumentDates, Settings, slugify
+from ..library.placeholders import PlaceholderError, evaluate_condition, make_environment, render_text, template_context
+from ..settings.schema import DocumentDates, Settings, slugify
 
 
 

@@ -9,10 +9,10 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from .clauses import Library, load_library
-from .config import LoadedSettings, load_settings, resolve_config_paths
-from .errors import ConfigError, PolicyError, Problem
-from .policy import check_policy, errors_in
+from ..library.clauses import Library, load_library
+from ..settings.loader import LoadedSettings, load_settings, resolve_config_paths
+from ..errors import ConfigError, PolicyError, Problem
+from .rules import check_policy, errors_in
 
 
 @dataclass(frozen=True)

@@ -27,10 +27,10 @@ def import_signed(config, files, trust_file):
     are recorded as digital, with the signer's certificate and the file's SHA-256. Without
     --trust, who signed is taken from the certificate but not verified against a trust list.
     """
-    from .errors import MaracError
-    from .register.ledger import load_marac
-    from .signature_import import Trust, import_signed_copy
-    from .signed_pdf import load_trust_roots
+    from ..errors import MaracError
+    from ..register.ledger import load_marac
+    from ..signing.importer import Trust, import_signed_copy
+    from ..signing.verify import load_trust_roots
 
     loaded = load_marac(config)
     trust = None

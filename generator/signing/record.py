@@ -10,12 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from .atomic import write_atomic
-from .dates import long_date
-from .errors import RenderError
-from .model import Document, DocumentMeta, Heading, Paragraph, Run, Table
-from .register.status import DocumentStatus, MaracStatus
-from .render import writer
+from ..atomic import write_atomic
+from ..dates import long_date
+from ..errors import RenderError
+from ..document.model import Document, DocumentMeta, Heading, Paragraph, Run, Table
+from ..register.status import DocumentStatus, MaracStatus
+from ..render import writer
 
 
 def record_path(folder: Path, status: MaracStatus, doc: DocumentStatus) -> Path:

@@ -1,6 +1,7 @@
-"""The ``marac`` command line: click wiring only.
+"""The ``marac`` command line: click wiring only, one module per command group.
 
-Each command calls one function and prints its result. Errors caused by input are
+May import every package below it; nothing in the project imports it. Each command calls one
+function and prints its result. Errors caused by input are
 ``MaracError`` subclasses (exit 1, no traceback); click's usage errors exit 2.
 """
 
@@ -8,8 +9,8 @@ from __future__ import annotations
 
 import click
 
-from . import __version__
-from .cli_types import CONFIGS, ISO_DATE
+from .. import __version__
+from .params import CONFIGS, ISO_DATE
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -27,7 +28,7 @@ def main() -> None:
 @click.option("--today", type=ISO_DATE, help="Check dates as if today were this day.")
 def check(configs, today):
     """Validate settings and the guidance rules; print errors and warnings with G-ids."""
-    from .gate import gate_many
+    from ..policy.gate import gate_many
 
     results = gate_many(configs, today)
     failed = 0
@@ -46,7 +47,7 @@ def check(configs, today):
 @click.option("--doc", type=click.Choice(["mop", "isa", "annex"]), help="Only this document's clauses.")
 def list_clauses(doc):
     """List the clause library: id, section, documents, G-ids, mandatory."""
-    from .clauses import load_library
+    from ..library.clauses import load_library
 
     library = load_library()
     click.echo(f"Clause library {library.version}")
@@ -60,19 +61,16 @@ def list_clauses(doc):
 
 # Commands that live in their own modules (one topic each) are registered here.
 # --- registered commands (one line per module) ---
-from .cli_reviews import remind, reviews  # noqa: E402
+from .reviews import remind, reviews  # noqa: E402
 main.add_command(reviews)
 main.add_command(remind)
-from .cli_register import issue, sign, status  # noqa: E402
+from .register import issue, sign, status  # noqa: E402
 main.add_command(issue)
 main.add_command(sign)
 main.add_command(status)
-from .cli_build import build  # noqa: E402
+from .build import build  # noqa: E402
 
 main.add_command(build)
-from .cli_signatures import signatures  # noqa: E402
+from .signatures import signatures  # noqa: E402
 main.add_command(signatures)
 
-
-if __name__ == "__main__":  # pragma: no cover
-    main()

@@ -19,8 +19,8 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from . import __version__
-from .atomic import write_atomic
+from .. import __version__
+from ..atomic import write_atomic
 
 
 _FORMAT = "settings-2"  # bump when the parse rules or the stored shape change

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import click
 
-from .cli_types import CONFIGS, ISO_DATE
-from .dates import DEFAULT_WINDOW_DAYS
-from .errors import DeliveryError
-from .settings_model import EMAIL
+from .params import CONFIGS, ISO_DATE
+from ..dates import DEFAULT_WINDOW_DAYS
+from ..errors import DeliveryError
+from ..settings.schema import EMAIL
 
 TODAY = click.option("--today", type=ISO_DATE, metavar="YYYY-MM-DD",
                      help="See the dates as on this day (default: the real date).")
@@ -31,7 +31,7 @@ class SmtpAddress(click.ParamType):
     name = "HOST:PORT"
 
     def convert(self, value, param, ctx):
-        from .register.remind import parse_smtp_address
+        from ..register.remind import parse_smtp_address
 
         if isinstance(value, tuple):
             return value
@@ -63,8 +63,8 @@ def reviews(configs, today, within, fmt, ics, fail_on):
     One row per document per Marac, earliest due first. Exits 1 when a Marac's settings
     cannot be read, or with --fail-on when a review is due or overdue.
     """
-    from .register.review_formats import render_csv, render_json, render_table, terminal_is_fancy
-    from .register.reviews import collect_reviews
+    from ..register.review_formats import render_csv, render_json, render_table, terminal_is_fancy
+    from ..register.reviews import collect_reviews
 
     report = collect_reviews(configs, today or dt.date.today(), within)
     if fmt == "json":
@@ -77,7 +77,7 @@ def reviews(configs, today, within, fmt, ics, fail_on):
         for row in report.errors:
             click.echo(f"error: {row.config}: settings could not be read:\n{row.error}", err=True)
     if ics:
-        from .register.calendar_export import write_calendar  # icalendar only when asked
+        from ..register.calendar_export import write_calendar  # icalendar only when asked
 
         count = write_calendar(ics, report.rows)
         message = f"wrote {count} review dates to {ics}" if count else f"no review dates: {ics} not written"
@@ -104,10 +104,10 @@ def remind(configs, smtp, sender, today, within, dry_run, starttls, user):
     One plain-text email per Marac with its review dates attached as an .ics file; a
     Marac with nothing due, overdue or unsigned gets none. Exits 1 if any could not be sent.
     """
-    from .clauses import load_library
-    from .register.remind import is_loopback, send_reminders, smtp_server
-    from .register.reviews import collect_reviews
-    from .register.status import outstanding_signatures
+    from ..library.clauses import load_library
+    from ..register.remind import is_loopback, send_reminders, smtp_server
+    from ..register.reviews import collect_reviews
+    from ..register.status import outstanding_signatures
 
     server = None
     if not dry_run:

@@ -14,8 +14,8 @@ from typing import Any
 from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
-from .dates import long_date
-from .settings_model import Settings
+from ..dates import long_date
+from ..settings.schema import Settings
 
 DASH_THRESHOLD = 14  # SafeLives: 14 or more "yes" answers on the Dash risk checklist
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!<>&|~\"'=:])")

@@ -8,15 +8,15 @@ from pathlib import Path
 
 import click
 
-from .cli_types import ISO_DATE
+from .params import ISO_DATE
 
 DOCS = click.Choice(["mop", "isa"])
 
 
 def _load(config: str, refused: str):
     """Return the Marac's settings through the policy gate, saying what was refused if not."""
-    from .errors import PolicyError
-    from .gate import load_one_clean
+    from ..errors import PolicyError
+    from ..policy.gate import load_one_clean
 
     try:
         return load_one_clean(config)
@@ -29,7 +29,7 @@ def _load(config: str, refused: str):
 def _issued_pdf(document) -> bytes:
     """Return the PDF of a Document, rendered once per process (rendering is reproducible, so a
     second render would give the same bytes; a process that issues many editions saves seconds)."""
-    from .render import writer
+    from ..render import writer
 
     return writer("pdf")(document)
 
@@ -46,8 +46,8 @@ def issue(config, doc, version, issued):
     Archives the exact text and the PDF partners sign under editions/, records version, date
     and fingerprint.
     """
-    from .clauses import load_library
-    from .register.editions import issue_edition
+    from ..library.clauses import load_library
+    from ..register.editions import issue_edition
 
     loaded = _load(config, "nothing was issued")
     outcome = issue_edition(loaded, load_library(), doc, version, issued, render_pdf=_issued_pdf)
@@ -83,7 +83,7 @@ def issue(config, doc, version, issued):
               help="A file that shows the signature (scan, email); its SHA-256 is recorded.")
 def sign(config, doc, agency, name, role, signed_on, method, evidence):
     """Record a partner agency's signature of the current edition of a document."""
-    from .register.ledger import load_marac, record_signature
+    from ..register.ledger import load_marac, record_signature
 
     entry = {"document": doc, "agency": agency, "name": name, "role": role, "date": signed_on,
              "method": method, "evidence": str(evidence) if evidence else None}
@@ -101,8 +101,8 @@ def sign(config, doc, agency, name, role, signed_on, method, evidence):
               help="Also write a signature record PDF per issued document into this folder.")
 def status(config, fmt, record):
     """Show, per document, the issued edition, who signed, who has not, and the review due date."""
-    from .clauses import load_library
-    from .register.status import format_table, marac_status
+    from ..library.clauses import load_library
+    from ..register.status import format_table, marac_status
 
     result = marac_status(_load(config, "status not shown"), load_library())
     if fmt == "json":
@@ -110,7 +110,7 @@ def status(config, fmt, record):
     else:
         click.echo(format_table(result), nl=False)
     if record is not None:
-        from .signature_record import write_signature_records
+        from ..signing.record import write_signature_records
 
         for path in write_signature_records(result, record):
             click.echo(f"wrote {path}", err=True)

@@ -16,14 +16,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from .assemble import signature_anchor
-from .config import LoadedSettings
-from .dates import long_date
-from .errors import RegisterError
-from .register.editions import Edition, current_edition, load_editions, pdf_archive_path
-from .register.ledger import Signature, agency_key, load_ledger, record_signature
-from .register.store import DOCUMENT_NAMES, display_path
-from .signed_pdf import VerifiedSignature, read_identity, verify_signed_copy
+from ..document.assemble import signature_anchor
+from ..settings.loader import LoadedSettings
+from ..dates import long_date
+from ..errors import RegisterError
+from ..register.editions import Edition, current_edition, load_editions, pdf_archive_path
+from ..register.ledger import Signature, agency_key, load_ledger, record_signature
+from ..register.store import DOCUMENT_NAMES, display_path
+from .verify import VerifiedSignature, read_identity, verify_signed_copy
 
 MAX_BYTES = 100 * 1024 * 1024
 LOCAL_TIME = ZoneInfo("Europe/London")  # a signing time becomes the date in England and Wales

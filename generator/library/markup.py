@@ -9,7 +9,7 @@ from __future__ import annotations
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from .model import ListBlock, Paragraph, Run
+from ..document.model import ListBlock, Paragraph, Run
 
 _SAFE_SCHEMES = ("https://", "http://", "mailto:")
 _PARSER = MarkdownIt("zero").enable(["emphasis", "list", "link", "escape", "newline", "entity"])

@@ -9,10 +9,10 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator
 
-from .clauses import Library
-from .config import LoadedSettings
-from .errors import Problem
-from .yaml_source import dotted_path
+from ..library.clauses import Library
+from ..settings.loader import LoadedSettings
+from ..errors import Problem
+from ..settings.yaml_source import dotted_path
 
 MAX_REVIEW_INTERVAL_MONTHS = 24  # G21: "reviewed every two years"
 
@@ -71,7 +71,7 @@ def _recipient_fields(loaded: LoadedSettings) -> Iterator[tuple[tuple, str | Non
 
 
 def _forbidden_recipients(loaded: LoadedSettings) -> Iterator[Problem]:
-    from .forbidden_recipients import immigration_enforcement_email, immigration_enforcement_name
+    from .recognisers import immigration_enforcement_email, immigration_enforcement_name
 
     for location, value, kind in _recipient_fields(loaded):
         if kind == "email":

@@ -42,7 +42,7 @@ from pyhanko.sign.validation.generic_cms import extract_certs_for_validation, ex
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
-from .errors import RegisterError
+from ..errors import RegisterError
 
 # pyHanko logs failed path building with a traceback; the verdict reaches the user as a message.
 for _name in ("pyhanko", "pyhanko_certvalidator"):

@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from .errors import Problem
+from ..errors import Problem
 
 MAX_BYTES = 1_000_000
 Path_ = tuple  # a dotted location, as a tuple of keys and list indexes

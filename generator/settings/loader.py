@@ -14,9 +14,9 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from . import settings_cache
-from .errors import ConfigError, Problem
-from .settings_model import Settings
+from . import cache as settings_cache
+from ..errors import ConfigError, Problem
+from .schema import Settings
 from .yaml_source import YamlDocument, YamlReadError, dotted_path, read_yaml
 
 CONFIG_NAME = "marac.yaml"
