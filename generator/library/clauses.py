@@ -21,6 +21,7 @@ DocKind = Literal["mop", "isa", "annex"]
 DOC_KINDS: tuple[str, ...] = ("mop", "isa", "annex")
 GID = Annotated[str, Field(pattern=r"^G(0[1-9]|1[0-9]|2[0-4])$")]
 INDEX_FILE = "library.yaml"
+NOT_CLAUSES = {INDEX_FILE, "requirements.yaml"}  # the index and the requirement catalogue
 
 
 class _Strict(BaseModel):
@@ -95,7 +96,7 @@ def _load_library(folder: Path) -> Library:
     index = _read_index(folder / INDEX_FILE, problems)
     clauses: list[Clause] = []
     for path in sorted(folder.glob("*.yaml")):
-        if path.name != INDEX_FILE:
+        if path.name not in NOT_CLAUSES:
             clauses.extend(_read_clause_file(path, problems))
     if index is not None:
         problems.extend(_cross_check(index, clauses, folder))
