@@ -82,9 +82,17 @@ class Referral(Strict):
     referral_deadline_days: int = Field(default=7, ge=1, le=28)
 
 
+class Nation(str, Enum):
+    """Which law applies: England's or Wales' safeguarding statutes (the documents cite them)."""
+
+    england = "england"
+    wales = "wales"
+
+
 class Marac(Strict):
     name: Text
     area: Text
+    nation: Nation = Field(default=Nation.england, description="england or wales: which safeguarding law the documents cite")
     slug: Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")] | None = None
     meeting: Meeting
     chair: Person
