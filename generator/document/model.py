@@ -75,6 +75,15 @@ Block = Heading | Paragraph | ListBlock | Table | SignatureTable | PageBreak
 
 
 @dataclass(frozen=True)
+class Image:
+    """An image carried in the document (the Marac's logo): bytes, media type and alt text."""
+
+    data: bytes
+    media_type: str  # "image/png" or "image/svg+xml"
+    alt: str
+
+
+@dataclass(frozen=True)
 class DocumentMeta:
     kind: str  # "mop" | "isa" | "annex"
     title: str  # "Marac Operating Protocol"
@@ -88,12 +97,25 @@ class DocumentMeta:
     language: str = "en-GB"
     library_version: str = ""
     fingerprint: str = ""  # SHA-256 of the canonical text; filled in by the assembler
+    issued: str = ""  # ISO date the edition was issued; "" when this text is not an issued edition
+    draft: bool = False  # True when this text is not an issued edition: writers mark it DRAFT
+    owner: str = ""  # who owns the document (the governance group)
+    protective_marking: str = "OFFICIAL"  # shown in the header of every page
+    logo: Image | None = None
 
 
 @dataclass(frozen=True)
 class Document:
     meta: DocumentMeta
     blocks: tuple[Block, ...] = field(default_factory=tuple)
+    # Schedules (contacts, signatories, venue) are printed after the blocks but are not part of
+    # the signed text: the fingerprint covers ``blocks`` only.
+    schedules: tuple[Block, ...] = field(default_factory=tuple)
+
+    @property
+    def all_blocks(self) -> tuple[Block, ...]:
+        """Return what a writer prints, in order: the signed text, then the schedules."""
+        return self.blocks + self.schedules
 
     @property
     def full_title(self) -> str:

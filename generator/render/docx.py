@@ -43,7 +43,7 @@ def render(document: Document) -> bytes:
     word = docx.Document(io.BytesIO(reference_bytes()))
     styles = StyleBook(word)
     body = _Body(word, styles)
-    for block in document.blocks:
+    for block in document.all_blocks:
         body.write(block)
     body.finish()
     _page_furniture(word, document, styles)

@@ -41,7 +41,7 @@ def render_html(document: Document, *, embed_css: bool = True) -> str:
         meta=document.meta,
         title=document.full_title,
         edition=document.short_fingerprint,
-        blocks=_blocks(document.blocks),
+        blocks=_blocks(document.all_blocks),
         css=Markup(stylesheet_text()) if embed_css else None,
     )
 
