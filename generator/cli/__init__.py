@@ -73,4 +73,6 @@ from .build import build  # noqa: E402
 main.add_command(build)
 from .signatures import signatures  # noqa: E402
 main.add_command(signatures)
+from .init import init  # noqa: E402
+main.add_command(init)
 

@@ -94,7 +94,7 @@ def load_settings(path: Path, today: dt.date | None = None) -> LoadedSettings:
         try:
             settings = Settings.model_validate(source.data)
         except ValidationError as exc:
-            problems = [_problem_from_error(err, source, display) for err in exc.errors()]
+            problems = [problem_from_error(err, source, display) for err in exc.errors()]
             raise ConfigError(_sorted_unique(problems)) from None
         if raw is not None:
             settings_cache.store(raw, source.data, source.lines)
@@ -170,7 +170,8 @@ def _sorted_unique(problems: list[Problem]) -> list[Problem]:
     return out
 
 
-def _problem_from_error(error: dict, source: YamlDocument, display: str) -> Problem:
+def problem_from_error(error: dict, source: YamlDocument, display: str) -> Problem:
+    """Return one pydantic error as a Problem with line, dotted field and a coordinator's message."""
     location = tuple(part for part in error["loc"] if not _is_pydantic_branch(part))
     # A failed model_validator reports at the model; keep the location as it is.
     message = _friendly_message(error, location)
