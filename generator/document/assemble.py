@@ -204,3 +204,20 @@ def _signature_blocks(settings: Settings, kind: str, title: str) -> list[Block]:
             "exact text signed."), style="small"),
         SignatureTable(rows=rows),
     ]
+
+
+def clause_blocks_for(loaded: LoadedSettings, library: Library, clause: Clause,
+                      kind: str) -> tuple[bool, list[Paragraph | ListBlock]]:
+    """Return (included, blocks): whether ``clause`` is in this Marac's ``kind`` document, and
+    its text as it reads there (placeholders filled). ``marac clauses show`` prints this.
+
+    Refuses (``ClauseLibraryError``) a clause whose placeholders cannot be rendered.
+    """
+    outline = library.documents[kind]
+    env = make_environment()
+    companion = {"mop": "isa", "isa": "mop", "annex": "mop"}[kind]
+    context = template_context(loaded.settings, {
+        "kind": kind, "title": outline.title, "other_title": library.documents[companion].title,
+    })
+    included = clause.id in {c.id for c in select_clauses(loaded.settings, library, kind, clause.section, env, context)}
+    return included, _clause_blocks(clause, env, context)
