@@ -82,12 +82,13 @@ def test_version_table_and_signature_table(library, examples):
     assert signatures.rows[0].anchor.startswith("sig-")
 
 
-def test_annex_has_its_own_title_line_and_insertion_note(library, examples):
+def test_annex_has_its_own_title_line_and_no_note_to_the_coordinator(library, examples):
     document = assemble(load(examples / "westmere"), library, "annex")
     styled = [(b.style, "".join(r.text for r in b.runs)) for b in document.blocks
               if isinstance(b, Paragraph) and b.style]
     assert ("subtitle", "Immigration Status Annex") in styled
-    assert any(style == "note" and text.startswith("Where to insert it") for style, text in styled)
+    # Where to insert the annex is a note to the coordinator (README), not part of the signed text.
+    assert not any("Where to insert" in text for style, text in styled)
     headings = [b.runs[0].text for b in document.blocks if isinstance(b, Heading) and b.level == 1]
     assert "Victims with insecure immigration status" in headings
 
