@@ -146,3 +146,11 @@ def test_clauses_show_unknown_id_suggests(runner):
     result = runner.invoke(main, ["clauses", "show", "governance.performanse"])
     assert result.exit_code == 1
     assert "did you mean 'governance.performance'" in result.output and "Traceback" not in result.output
+
+
+def test_clauses_sources_lists_citations_with_official_addresses(runner):
+    result = runner.invoke(main, ["clauses", "--sources", "--doc", "isa"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()[1:]
+    assert lines and all(": " in line and "<https://" in line for line in lines)
+    assert any("Data Protection Act 2018" in line and "legislation.gov.uk" in line for line in lines)

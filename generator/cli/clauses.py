@@ -9,8 +9,9 @@ DOC = click.Choice(["mop", "isa", "annex"])
 
 @click.group(name="clauses", invoke_without_command=True)
 @click.option("--doc", type=DOC, help="Only this document's clauses.")
+@click.option("--sources", is_flag=True, help="List the law and guidance each clause states, with addresses.")
 @click.pass_context
-def clauses(ctx, doc):
+def clauses(ctx, doc, sources):
     """List the clause library: id, title, section, documents, requirements covered, mandatory.
 
     `marac clauses show ID --config CONFIG` prints one clause as it reads for that Marac.
@@ -21,6 +22,12 @@ def clauses(ctx, doc):
 
     library = load_library()
     click.echo(f"Clause library {library.version}")
+    if sources:
+        wanted = {c.id for c in library.clauses if not doc or doc in c.applies_to}
+        for clause_id, citation, url in library.cited_sources():
+            if clause_id in wanted:
+                click.echo(f"{clause_id}: {citation} <{url}>")
+        return
     rows = [("ID", "TITLE", "SECTION", "DOCUMENTS", "COVERS", "MANDATORY")]
     for clause in library.clauses:
         if doc and doc not in clause.applies_to:
