@@ -57,9 +57,10 @@ def render(document: Document) -> bytes:
         body.logo(document.meta.logo)
     front = front_end(blocks)
     for index, block in enumerate(blocks):
-        if index == front:
+        if index == front and front > 0:  # a document with a title block has a title page
             body.title_page(document)
-        if isinstance(block, Heading) and block.level == 1 and block.number and not body.contents_written:
+        if (isinstance(block, Heading) and block.level == 1 and block.number and index > 0
+                and not body.contents_written):
             body.contents(blocks)
         body.write(block)
     body.finish()
