@@ -41,6 +41,9 @@ INK, ACCENT, MUTED, RULE, HEAD_FILL = "1A1A1A", "1F3A5F", "595959", "A6A6A6", "E
 MARGIN_SIDE, MARGIN_TOP, MARGIN_BOTTOM = 1134, 1361, 1247  # twips: 20, 24 and 22 mm
 TEXT_WIDTH = 11906 - 2 * MARGIN_SIDE  # twips: A4 width less the side margins
 NUMBER_INDENT = 709  # 1.25 cm: "12.14" fits before the tab at 11 pt
+# Line spacing in 240ths of a line: Carlito's single line is 1.22 em, so 272 gives the
+# stylesheet's line-height of 1.38.
+LINE = 272
 OUTLINE_NUM_ID = 3  # the multilevel list: 1 (Heading 1), 1.1 (Numbered Paragraph)
 LIST_INDENT = 1077  # list text 0.65 cm inside the numbered-paragraph text column
 
@@ -130,7 +133,7 @@ STYLES = [
      ppr("<w:keepNext/>", spacing(360, 120)), rpr(BOLD, colour(ACCENT), size(24)), False),
     ("paragraph", "TOC1", "toc 1", "Normal", "Normal",
      ppr(f'<w:tabs><w:tab w:val="left" w:pos="{NUMBER_INDENT}"/><w:tab w:val="right" w:leader="dot" w:pos="{TEXT_WIDTH}"/></w:tabs>',
-         spacing(60, 20), hanging(NUMBER_INDENT, NUMBER_INDENT)), rpr(BOLD), False),
+         spacing(57, 57), hanging(NUMBER_INDENT, NUMBER_INDENT)), rpr(BOLD), False),
     ("paragraph", "TOC2", "toc 2", "Normal", "Normal",
      ppr(f'<w:tabs><w:tab w:val="right" w:leader="dot" w:pos="{TEXT_WIDTH}"/></w:tabs>',
          spacing(0, 0), f'<w:ind w:left="{NUMBER_INDENT}"/>'), rpr(size(20)), False),
@@ -180,7 +183,7 @@ DOC_DEFAULTS = f"""<w:docDefaults {nsdecls("w")}>
     <w:sz w:val="22"/><w:szCs w:val="22"/>
     <w:lang w:val="en-GB" w:eastAsia="en-GB" w:bidi="ar-SA"/>
   </w:rPr></w:rPrDefault>
-  <w:pPrDefault><w:pPr><w:spacing w:after="120" w:line="264" w:lineRule="auto"/></w:pPr></w:pPrDefault>
+  <w:pPrDefault><w:pPr><w:spacing w:after="120" w:line="{LINE}" w:lineRule="auto"/></w:pPr></w:pPrDefault>
 </w:docDefaults>"""
 
 
