@@ -5,7 +5,7 @@ body (inside the @page margins), in the DOCX by reading only the document body. 
 lists are left out too (the DOCX's is a TOC field that Word and LibreOffice fill in with their
 own page numbers). List markers are drawn by each format in its own way and are not text. The
 DOCX's section and paragraph numbers are Word's (a multilevel list, not text), so they are
-counted here as Word counts them; the DRAFT watermark (large type behind the text) is skipped.
+counted here as Word counts them; the DRAFT watermark (diagonal type behind the text) is skipped.
 
 Layout: the DOCX is converted to PDF by LibreOffice once per session (skipped, saying why, where
 soffice is not installed); its page count must be within one page of the PDF's, and its
@@ -44,7 +44,6 @@ def _run_text(element) -> str:
 
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-WATERMARK_SIZE = 40  # points: body text is 9-26 pt, the DRAFT watermark far larger
 
 
 def docx_text(path: Path) -> str:
@@ -85,8 +84,8 @@ def pdf_body_text(path: Path) -> str:
         previous_right = None
         for index in range(text_page.count_chars()):
             char = text_page.get_text_range(index, 1)
-            if pdfium.raw.FPDFText_GetFontSize(text_page.raw, index) > WATERMARK_SIZE:
-                continue
+            if abs(pdfium.raw.FPDFText_GetCharAngle(text_page.raw, index)) > 0.01:
+                continue  # the DRAFT watermark, the only text set at an angle
             left, bottom, right, top = text_page.get_charbox(index)
             if char in "\r\n":
                 out.append("\n")

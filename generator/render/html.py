@@ -24,6 +24,13 @@ from .title_page import DRAFT_TEXT, details, front_end, logo_size_cm
 TEMPLATE = "document.html.j2"
 STYLESHEET = "print.css"
 _RTL_CLASSES = ("R", "AL")
+# The DRAFT watermark: large, pale, diagonal text on an A4 page, as an SVG page background.
+_WATERMARK_SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="210mm" height="297mm" viewBox="0 0 210 297">'
+    '<text x="105" y="160" transform="rotate(-55 105 148.5)" text-anchor="middle" '
+    'font-family="Carlito, sans-serif" font-weight="bold" font-size="24" fill="#c0504d" '
+    f'fill-opacity="0.3">{DRAFT_TEXT}</text></svg>')
+WATERMARK_URL = "data:image/svg+xml;base64," + base64.b64encode(_WATERMARK_SVG.encode("utf-8")).decode("ascii")
 _CSS_UNSAFE = frozenset("\"'\\<>&")
 
 
@@ -49,6 +56,7 @@ def render_html(document: Document, *, embed_css: bool = True) -> str:
         front=front_end(document.all_blocks),
         details=details(meta, document.short_fingerprint),
         draft_text=DRAFT_TEXT if meta.draft else "",
+        watermark=WATERMARK_URL if meta.draft else "",
         logo=_logo(meta.logo) if meta.logo is not None else None,
         css=Markup(stylesheet_text()) if embed_css else None,
     )
