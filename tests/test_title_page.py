@@ -136,6 +136,11 @@ def test_docx_logo_is_an_image_part_on_the_title_page_with_alt_text(rendered):
     assert images[0].blob == png_logo()
 
 
+def test_docx_with_a_logo_is_still_byte_reproducible(rendered):
+    model, data, _ = rendered["draft"]
+    assert docx_writer.render(model) == data
+
+
 def test_docx_svg_logo_is_stored_as_svg_for_word_and_libreoffice(rendered):
     _, data, _ = rendered["issued"]
     with zipfile.ZipFile(io.BytesIO(data)) as package:
