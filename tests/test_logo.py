@@ -71,7 +71,7 @@ def test_a_logo_over_two_megabytes_is_refused_through_check(folder, runner):
     (folder / "logo.png").write_bytes(png_logo() + b"\0" * (2 * 1024 * 1024))
     result = runner.invoke(main, ["check", str(folder)])
     assert result.exit_code == 1
-    assert "logo.png is 2.0 MB; a logo may be at most 2 MB" in result.output
+    assert "logo.png: is 2.0 MB; a logo may be at most 2 MB" in result.output
     assert "Traceback" not in result.output
 
 

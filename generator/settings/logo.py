@@ -46,8 +46,11 @@ def load_logo(path: Path, display: str, line: int | None, alt: str) -> Image:
     Refuses (``ConfigError`` naming ``display`` and the fix) a missing or unreadable file, a
     file over 2 MB, a file that is neither a PNG nor an SVG, and an unsafe SVG (see ``check_svg``).
     """
+    # Named by marac.logo: the message points at that line and names the file; found beside
+    # marac.yaml: the message points at the file itself.
     field = "marac.logo" if line is not None else ""
     where = display if line is not None else str(path)
+    name = f"{path.name} " if line is not None else ""
 
     def refuse(message: str) -> ConfigError:
         return ConfigError([Problem(where, line, field, message)])
@@ -55,7 +58,7 @@ def load_logo(path: Path, display: str, line: int | None, alt: str) -> Image:
     try:
         size = path.stat().st_size
         if size > MAX_LOGO_BYTES:
-            raise refuse(f"{path.name} is {size / 1024 / 1024:.1f} MB; a logo may be at most 2 MB: "
+            raise refuse(f"{name}is {size / 1024 / 1024:.1f} MB; a logo may be at most 2 MB: "
                          "save a smaller PNG (about 600 pixels wide is plenty) or an SVG")
         data = path.read_bytes()
     except OSError as exc:
@@ -66,7 +69,7 @@ def load_logo(path: Path, display: str, line: int | None, alt: str) -> Image:
         if media_type == "image/svg+xml":
             check_svg(data)
     except LogoRefused as exc:
-        raise refuse(f"{path.name}: {exc}") from None
+        raise refuse(f"{name}{exc}") from None
     return Image(data=data, media_type=media_type, alt=alt)
 
 
