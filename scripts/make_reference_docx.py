@@ -103,6 +103,8 @@ STYLES = [
      ppr(KEEP, spacing(1134, 120)), rpr(BOLD, colour(ACCENT), '<w:kern w:val="28"/>', size(52)), False),
     ("paragraph", "Subtitle", "Subtitle", "Normal", "DocumentMeta",
      ppr("<w:keepNext/>", spacing(0, 120)), rpr(colour(ACCENT), size(34)), False),
+    ("paragraph", "SubtitleLine", "Subtitle Line", "Subtitle", "DocumentMeta",
+     ppr("<w:keepNext/>", spacing(170, 113)), rpr(colour("333333"), size(25)), True),
     ("paragraph", "DocumentMeta", "Document Meta", "Normal", "Normal",
      ppr(spacing(120, 480)), rpr(colour(MUTED), size(22)), True),
     ("paragraph", "Note", "Note", "Normal", "Normal",

@@ -88,6 +88,7 @@ class _Body:
         self.numbering = word.part.numbering_part.element
         self.section_properties = word.element.body.sectPr  # new blocks go before it
         self.outline = _outline_num_id(styles)
+        self.previous_style = None  # the style of the last block, if it was a paragraph
         self.contents_written = False
 
     def logo(self, image) -> None:
@@ -119,6 +120,8 @@ class _Body:
             # away from the list or table it introduces.
             self.lead_in.get_or_add_pPr().keepNext_val = True
         self.lead_in = None
+        if not isinstance(block, Paragraph):
+            self.previous_style = None
         if isinstance(block, PageBreak):
             self.break_pending = True
         elif isinstance(block, Heading):
@@ -175,7 +178,11 @@ class _Body:
         if block.style not in PARAGRAPH_STYLES:
             raise ValueError(f"the DOCX writer has no paragraph style {block.style!r}")
         numbered = bool(block.number) and block.style == ""
-        paragraph = self._new_paragraph("Numbered Paragraph" if numbered else PARAGRAPH_STYLES[block.style])
+        style_name = "Numbered Paragraph" if numbered else PARAGRAPH_STYLES[block.style]
+        if block.style == "subtitle" and self.previous_style == "subtitle":
+            style_name = "Subtitle Line"  # a second subtitle is smaller, as in print.css
+        self.previous_style = block.style
+        paragraph = self._new_paragraph(style_name)
         if numbered:
             self._number(paragraph, block.number, level=1)
         elif block.number:

@@ -22,7 +22,7 @@ MAX_REFERENCE_BYTES = 10 * 1024 * 1024
 # Every style the DOCX writer asks for, by the name Word shows, with its type. The writer
 # (generator/render/docx_inline.py) reads this list, so it is the one place they are named.
 PARAGRAPH_STYLES = (
-    "Normal", "Body Text", "Numbered Paragraph", "Title", "Subtitle", "Document Meta", "Note",
+    "Normal", "Body Text", "Numbered Paragraph", "Title", "Subtitle", "Subtitle Line", "Document Meta", "Note",
     "Small", "Quote", "Heading 1", "Heading 2", "Heading 3", "List Bullet", "List Number",
     "Caption", "Table Text", "Table Heading", "Header", "Footer", "TOC Heading", "TOC 1", "TOC 2",
     "Title Page Detail", "Draft Mark",
