@@ -22,7 +22,7 @@ import docx
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Cm
+from docx.shared import Cm, Twips
 from lxml import etree
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,9 +36,21 @@ STAMP = dt.datetime(2026, 1, 1, 12)
 FONT = "Carlito"  # metric-compatible with Calibri: Word on Windows substitutes Calibri
 SCRIPT_FONT = "DejaVu Sans"  # Carlito has no Arabic; DejaVu Sans covers Arabic and Urdu names
 INK, ACCENT, MUTED, RULE, HEAD_FILL = "1A1A1A", "1F3A5F", "595959", "A6A6A6", "E3EAF3"
-TEXT_WIDTH = 9298  # twips: A4 (11906) less two 2.3 cm margins (1304 each)
+# The page and the sizes match templates/print.css (A4; margins 24 mm top, 22 mm bottom, 20 mm
+# at the sides; body 11 pt; headings 15/12/11 pt), so both formats lay out alike.
+MARGIN_SIDE, MARGIN_TOP, MARGIN_BOTTOM = 1134, 1361, 1247  # twips: 20, 24 and 22 mm
+TEXT_WIDTH = 11906 - 2 * MARGIN_SIDE  # twips: A4 width less the side margins
 NUMBER_INDENT = 709  # 1.25 cm: "12.14" fits before the tab at 11 pt
+# Line spacing in 240ths of a line: Carlito's single line is 1.22 em, so 272 gives the
+# stylesheet's line-height of 1.38.
+LINE = 272
+OUTLINE_NUM_ID = 3  # the multilevel list: 1 (Heading 1), 1.1 (Numbered Paragraph)
 LIST_INDENT = 1077  # list text 0.65 cm inside the numbered-paragraph text column
+
+
+def num_pr(level: int) -> str:
+    """Return the w:numPr linking a style to level ``level`` of the multilevel list."""
+    return f'<w:numPr><w:ilvl w:val="{level}"/><w:numId w:val="{OUTLINE_NUM_ID}"/></w:numPr>'
 
 
 def ppr(*parts: str) -> str:
@@ -86,11 +98,13 @@ STYLES = [
     ("paragraph", "Normal", "Normal", None, None, "", rpr(colour(INK)), False),
     ("paragraph", "BodyText", "Body Text", "Normal", "BodyText", ppr(spacing(0, 120)), "", False),
     ("paragraph", "NumberedParagraph", "Numbered Paragraph", "BodyText", "NumberedParagraph",
-     ppr(tab("left", NUMBER_INDENT), spacing(0, 120), hanging(NUMBER_INDENT, NUMBER_INDENT)), "", True),
+     ppr(num_pr(1), tab("left", NUMBER_INDENT), spacing(0, 120), hanging(NUMBER_INDENT, NUMBER_INDENT)), "", True),
     ("paragraph", "Title", "Title", "Normal", "Subtitle",
      ppr(KEEP, spacing(1134, 120)), rpr(BOLD, colour(ACCENT), '<w:kern w:val="28"/>', size(52)), False),
     ("paragraph", "Subtitle", "Subtitle", "Normal", "DocumentMeta",
      ppr("<w:keepNext/>", spacing(0, 120)), rpr(colour(ACCENT), size(34)), False),
+    ("paragraph", "SubtitleLine", "Subtitle Line", "Subtitle", "DocumentMeta",
+     ppr("<w:keepNext/>", spacing(170, 113)), rpr(colour("333333"), size(25)), True),
     ("paragraph", "DocumentMeta", "Document Meta", "Normal", "Normal",
      ppr(spacing(120, 480)), rpr(colour(MUTED), size(22)), True),
     ("paragraph", "Note", "Note", "Normal", "Normal",
@@ -98,14 +112,14 @@ STYLES = [
          spacing(120, 240), '<w:ind w:left="170" w:right="170"/>'), rpr(size(21)), True),
     ("paragraph", "Small", "Small", "Normal", "Normal", ppr(spacing(60, 120)), rpr(colour(MUTED), size(19)), True),
     ("paragraph", "Heading1", "heading 1", "Normal", "NumberedParagraph",
-     ppr(KEEP, tab("left", NUMBER_INDENT), spacing(360, 120), hanging(NUMBER_INDENT, NUMBER_INDENT),
+     ppr(KEEP, num_pr(0), tab("left", NUMBER_INDENT), spacing(360, 120), hanging(NUMBER_INDENT, NUMBER_INDENT),
          '<w:outlineLvl w:val="0"/>'), rpr(BOLD, colour(ACCENT), size(30)), False),
     ("paragraph", "Heading2", "heading 2", "Normal", "NumberedParagraph",
-     ppr(KEEP, tab("left", NUMBER_INDENT), spacing(240, 80), f'<w:ind w:left="{NUMBER_INDENT}"/>',
-         '<w:outlineLvl w:val="1"/>'), rpr(BOLD, colour(ACCENT), size(24)), False),
+     ppr(KEEP, spacing(240, 80), '<w:ind w:left="0"/>', '<w:outlineLvl w:val="1"/>'),
+     rpr(BOLD, colour(ACCENT), size(24)), False),
     ("paragraph", "Heading3", "heading 3", "Normal", "NumberedParagraph",
-     ppr(KEEP, tab("left", NUMBER_INDENT), spacing(200, 60), f'<w:ind w:left="{NUMBER_INDENT}"/>',
-         '<w:outlineLvl w:val="2"/>'), rpr(BOLD, ITALIC, colour(ACCENT), size(22)), False),
+     ppr(KEEP, spacing(200, 60), '<w:ind w:left="0"/>', '<w:outlineLvl w:val="2"/>'),
+     rpr(BOLD, ITALIC, colour(ACCENT), size(22)), False),
     ("paragraph", "ListBullet", "List Bullet", "Normal", "ListBullet",
      ppr('<w:numPr><w:numId w:val="1"/></w:numPr>', spacing(0, 60), hanging(LIST_INDENT, 368)), "", False),
     ("paragraph", "ListNumber", "List Number", "Normal", "ListNumber",
@@ -117,8 +131,22 @@ STYLES = [
     ("paragraph", "TableText", "Table Text", "Normal", "TableText", ppr(spacing(0, 0)), rpr(size(20)), True),
     ("paragraph", "TableHeading", "Table Heading", "TableText", "TableText",
      ppr("<w:keepNext/>"), rpr(BOLD, colour(ACCENT)), True),
+    ("paragraph", "TOCHeading", "TOC Heading", "Normal", "Normal",
+     ppr("<w:keepNext/>", spacing(360, 120)), rpr(BOLD, colour(ACCENT), size(24)), False),
+    ("paragraph", "TOC1", "toc 1", "Normal", "Normal",
+     ppr(f'<w:tabs><w:tab w:val="left" w:pos="{NUMBER_INDENT}"/><w:tab w:val="right" w:leader="dot" w:pos="{TEXT_WIDTH}"/></w:tabs>',
+         spacing(57, 57), hanging(NUMBER_INDENT, NUMBER_INDENT)), rpr(BOLD), False),
+    ("paragraph", "TOC2", "toc 2", "Normal", "Normal",
+     ppr(f'<w:tabs><w:tab w:val="right" w:leader="dot" w:pos="{TEXT_WIDTH}"/></w:tabs>',
+         spacing(0, 0), f'<w:ind w:left="{NUMBER_INDENT}"/>'), rpr(size(20)), False),
+    ("paragraph", "TitlePageDetail", "Title Page Detail", "Normal", "Normal",
+     ppr(spacing(0, 40), hanging(2552, 2552), tab("left", 2552)), rpr(size(21)), True),
+    ("paragraph", "DraftMark", "Draft Mark", "Normal", "Normal",
+     ppr(spacing(120, 120)), rpr(BOLD, colour("B00020"), size(24)), True),
     ("paragraph", "Header", "header", "Normal", "Header",
-     ppr(f"<w:pBdr>{border('bottom', RULE)}</w:pBdr>", tab("right", TEXT_WIDTH), spacing(0, 0)),
+     ppr(f"<w:pBdr>{border('bottom', RULE)}</w:pBdr>",
+         f'<w:tabs><w:tab w:val="center" w:pos="{TEXT_WIDTH // 2}"/><w:tab w:val="right" w:pos="{TEXT_WIDTH}"/></w:tabs>',
+         spacing(0, 0)),
      rpr(colour(MUTED), size(18)), False),
     ("paragraph", "Footer", "footer", "Normal", "Footer",
      ppr(f"<w:pBdr>{border('top', RULE)}</w:pBdr>", tab("right", TEXT_WIDTH), spacing(0, 0)),
@@ -157,7 +185,7 @@ DOC_DEFAULTS = f"""<w:docDefaults {nsdecls("w")}>
     <w:sz w:val="22"/><w:szCs w:val="22"/>
     <w:lang w:val="en-GB" w:eastAsia="en-GB" w:bidi="ar-SA"/>
   </w:rPr></w:rPrDefault>
-  <w:pPrDefault><w:pPr><w:spacing w:after="120" w:line="264" w:lineRule="auto"/></w:pPr></w:pPrDefault>
+  <w:pPrDefault><w:pPr><w:spacing w:after="120" w:line="{LINE}" w:lineRule="auto"/></w:pPr></w:pPrDefault>
 </w:docDefaults>"""
 
 
@@ -170,9 +198,21 @@ def numbering_xml() -> str:
                 f'<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/><w:lvlText w:val="{text}"/>'
                 f'<w:lvlJc w:val="left"/><w:pPr>{tab("num", LIST_INDENT)}{hanging(LIST_INDENT, 368)}</w:pPr>'
                 "</w:lvl></w:abstractNum>")
-    return (f'<w:numbering {nsdecls("w")}>{abstract(0, "bullet", "•")}{abstract(1, "decimal", "%1.")}'
+    # The protocol's own numbers: sections (Heading 1) 1, 2, 3 and their paragraphs
+    # (Numbered Paragraph) 1.1, 1.2; each level is linked to its style (w:pStyle), so Word
+    # renumbers on edit and its cross-references and navigation pane use the numbers.
+    outline = ('<w:abstractNum w:abstractNumId="2"><w:nsid w:val="4D415243"/>'
+               '<w:multiLevelType w:val="multilevel"/>'
+               '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:pStyle w:val="Heading1"/>'
+               f'<w:lvlText w:val="%1"/><w:lvlJc w:val="left"/><w:pPr>{hanging(NUMBER_INDENT, NUMBER_INDENT)}</w:pPr></w:lvl>'
+               '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:pStyle w:val="NumberedParagraph"/>'
+               f'<w:lvlText w:val="%1.%2"/><w:lvlJc w:val="left"/><w:pPr>{hanging(NUMBER_INDENT, NUMBER_INDENT)}</w:pPr>'
+               f'{rpr(colour(ACCENT))}</w:lvl>'
+               '</w:abstractNum>')
+    return (f'<w:numbering {nsdecls("w")}>{abstract(0, "bullet", "•")}{abstract(1, "decimal", "%1.")}{outline}'
             '<w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num>'
-            '<w:num w:numId="2"><w:abstractNumId w:val="1"/></w:num></w:numbering>')
+            '<w:num w:numId="2"><w:abstractNumId w:val="1"/></w:num>'
+            f'<w:num w:numId="{OUTLINE_NUM_ID}"><w:abstractNumId w:val="2"/></w:num></w:numbering>')
 
 
 def style_xml(kind, style_id, name, based_on, next_id, p_props, r_props, custom) -> str:
@@ -211,21 +251,21 @@ def write_numbering(document) -> None:
 
 
 def write_page(document) -> None:
-    """A4 portrait, 2.3 cm margins, an empty body: the renderer adds the content."""
+    """A4 portrait, the print stylesheet's margins, an empty body: the renderer adds the content."""
     body = document.element.body
     for child in list(body):
         if child.tag != qn("w:sectPr"):
             body.remove(child)
     section = document.sections[0]
     section.page_width, section.page_height = Cm(21.0), Cm(29.7)
-    section.left_margin = section.right_margin = Cm(2.3)
-    section.top_margin = section.bottom_margin = Cm(2.3)
+    section.left_margin = section.right_margin = Twips(MARGIN_SIDE)
+    section.top_margin, section.bottom_margin = Twips(MARGIN_TOP), Twips(MARGIN_BOTTOM)
     section.header_distance = section.footer_distance = Cm(1.1)
 
 
 def write_settings(document) -> None:
     """British English for the theme fonts; Word 2013+ layout (no "Compatibility Mode");
-    100% zoom; no revision ids, "already proofread" flag or preview picture from the template."""
+    100% zoom; fields updated on open; no revision ids, "already proofread" flag or preview picture from the template."""
     settings = document.settings.element
     zoom = settings.find(qn("w:zoom"))
     zoom.attrib.clear()
@@ -237,6 +277,10 @@ def write_settings(document) -> None:
     for setting in settings.iter(qn("w:compatSetting")):
         if setting.get(qn("w:name")) == "compatibilityMode":
             setting.set(qn("w:val"), "15")
+    # Word refreshes the contents list, page numbers and cross-references when it opens the
+    # file; the writer pre-fills them, so they read right before that (and in LibreOffice).
+    # Schema order: updateFields comes just before compat.
+    settings.find(qn("w:compat")).addprevious(parse_xml(f'<w:updateFields {nsdecls("w")} w:val="true"/>'))
 
 
 FONT_TABLE = f"""<w:fonts {nsdecls("w")}>

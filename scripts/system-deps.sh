@@ -3,8 +3,10 @@
 # Installs them with apt-get when run as root on Debian/Ubuntu; otherwise names them and fails.
 set -euo pipefail
 
+# libreoffice-writer-nogui: the tests convert each DOCX to PDF with it (soffice) to check that it
+# lays out like the PDF; the documents themselves never need it.
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fontconfig
-          fonts-crosextra-carlito fonts-dejavu-core fonts-hosny-amiri)
+          fonts-crosextra-carlito fonts-dejavu-core fonts-hosny-amiri libreoffice-writer-nogui)
 
 installed() {
   # "triggers-pending" and "triggers-awaited" packages are installed and usable: dpkg only has

@@ -86,7 +86,7 @@ class Rendered:
         """The text of every page without its running header and footer lines, and without the
         list markers, which pdfium gives apart at the end of each page."""
         meta = self.document.meta
-        header, footer = f"{meta.marac} {meta.title}", f"Version {meta.version} · Edition "
+        header, footer = f"{meta.marac} {meta.protective_marking} {meta.title}", f"Version {meta.version} · Edition "
         return "\n".join(line for text in self.page_texts for line in text.splitlines()
                          if line != header and not line.startswith(footer)
                          and not re.fullmatch(r"\s*(•|[a-z]\.|\d{1,2}\.)\s*", line))
@@ -135,7 +135,7 @@ def test_header_and_footer_on_every_page(example):
     pages = example.page_texts
     for number, text in enumerate(pages, 1):
         lines = text.splitlines()
-        assert f"{meta.marac} {meta.title}" in lines
+        assert f"{meta.marac} {meta.protective_marking} {meta.title}" in lines  # the marking, centred
         assert f"Version {meta.version} · Edition {meta.fingerprint[:12]} Page {number} of {len(pages)}" in lines
 
 
@@ -241,7 +241,7 @@ def test_international_names_come_out_as_text(international):
     logical = squash("".join(page.extract_text() for page in reader.pages))  # pypdf keeps logical order
     for key, text in INTERNATIONAL.items():
         assert squash(text) in logical, key
-    assert 'Test "Quoted" Marac Marac Operating Protocol' in international.page_texts[0].splitlines()
+    assert 'Test "Quoted" Marac OFFICIAL Marac Operating Protocol' in international.page_texts[0].splitlines()
     body = squash(international.body_text)
     for text in (INTERNATIONAL["welsh"], INTERNATIONAL["polish"], HOSTILE, TEMPLATE_LIKE):
         assert squash(text) in body

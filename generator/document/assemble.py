@@ -13,6 +13,7 @@ from ..library.clauses import DOC_KINDS, Clause, Library
 from ..settings.loader import LoadedSettings
 from ..dates import add_months, long_date
 from ..errors import ClauseLibraryError, Problem
+from .crossref import resolve_references
 from .fingerprint import fingerprint
 from ..library.markup import parse_markdown
 from .model import (
@@ -77,6 +78,7 @@ def assemble(loaded: LoadedSettings, library: Library, kind: str) -> Document:
                     block = dataclasses.replace(block, number=f"{section_number}.{paragraph_number}")
                 blocks.append(block)
     blocks += _signature_blocks(settings, kind, outline.title)
+    blocks = resolve_references(blocks, f"{outline.title} of {settings.marac.name}")
 
     meta = DocumentMeta(
         kind=kind,
@@ -89,9 +91,21 @@ def assemble(loaded: LoadedSettings, library: Library, kind: str) -> Document:
         subject=f"{outline.title} of {settings.marac.name} ({settings.marac.area})",
         keywords=("Marac", "domestic abuse", "information sharing", "immigration status", settings.marac.name),
         library_version=library.version,
+        **title_page_meta(loaded),
     )
     document = Document(meta=meta, blocks=tuple(blocks))
     return dataclasses.replace(document, meta=dataclasses.replace(meta, fingerprint=fingerprint(document)))
+
+
+def title_page_meta(loaded: LoadedSettings) -> dict:
+    """Return the DocumentMeta fields the title page and page furniture show beyond the text:
+    the owner (the governance group), the protective marking, the logo and the house style.
+
+    The documents themselves are OFFICIAL; the case information they govern is
+    OFFICIAL-SENSITIVE, which the writers say on the title page.
+    """
+    return {"owner": loaded.settings.governance.group, "protective_marking": "OFFICIAL",
+            "logo": loaded.logo, "house_style": loaded.house_style}
 
 
 def select_clauses(settings: Settings, library: Library, kind: str, section: str, env, context) -> list[Clause]:

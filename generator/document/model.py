@@ -102,6 +102,7 @@ class DocumentMeta:
     owner: str = ""  # who owns the document (the governance group)
     protective_marking: str = "OFFICIAL"  # shown in the header of every page
     logo: Image | None = None
+    house_style: bytes | None = None  # a Marac's own reference.docx; only the DOCX writer reads it
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,9 @@
 """Parse the clause library's Markdown subset into model blocks (markdown-it-py).
 
 The subset: paragraphs, bullet and numbered lists, bold, italic, links. Raw HTML is off,
-so ``<script>`` stays text. Links keep only http(s) and mailto targets.
+so ``<script>`` stays text. Links keep only http(s) and mailto targets, and ``#s-<section>``
+cross-references (``see section [9](#s-immigration)``), whose text the assembler replaces
+with the section's number (generator/document/crossref.py).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from markdown_it.token import Token
 
 from ..document.model import ListBlock, Paragraph, Run
 
-_SAFE_SCHEMES = ("https://", "http://", "mailto:")
+_SAFE_SCHEMES = ("https://", "http://", "mailto:", "#s-")
 _PARSER = MarkdownIt("zero").enable(["emphasis", "list", "link", "escape", "newline", "entity"])
 
 

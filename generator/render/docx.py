@@ -5,9 +5,16 @@ colours, spacing, indents, numbering, page size and margins); this module only p
 names and adds what no style can carry: the text, numbers, links, bookmarks, page fields,
 and table row properties. Restyle the documents in scripts/make_reference_docx.py.
 
-Numbers ("3", "3.2") are written as literal text followed by a tab, never as Word
-auto-numbering, so the text read out of the DOCX and the PDF is the same, and the number a
-partner quotes is the number in the fingerprinted canonical text.
+Section and paragraph numbers ("3", "3.2") are Word's own: the reference links Heading 1 and
+Numbered Paragraph to one multilevel list (numbering.xml), and each numbered paragraph carries
+its w:numPr, so Word renumbers on edit and its navigation pane and cross-references use them.
+They read the same as the model's numbers (1, 1.1, 1.2 ...), which the PDF prints, because both
+count the same paragraphs; unnumbered Heading 1s (Document control, Signatures) switch the list
+off (numId 0). A house style whose headings have no list gets the numbers as typed text.
+
+The front page follows the PDF's: logo, title block, title page details (title_page.py), the
+DRAFT line and watermark for text that is not an issued edition, then the contents list (a TOC
+field, docx_front.py); the first numbered section starts a new page.
 """
 
 from __future__ import annotations
@@ -17,9 +24,11 @@ import io
 import docx
 
 from ..document.model import Document, Heading, ListBlock, PageBreak, Paragraph, SignatureTable, Table
+from .docx_front import contents, detail_paragraph, logo_run, watermark_run
 from .docx_inline import Bookmarks, StyleBook, add_field, add_runs, add_text, new_paragraph, set_paragraph_style
 from .docx_package import document_timestamp, reference_bytes, reproducible_zip, set_core_properties
 from .docx_tables import write_signature_table, write_table
+from .title_page import DRAFT_TEXT, details, front_end
 
 PARAGRAPH_STYLES = {
     "": "Body Text",
@@ -40,10 +49,19 @@ def render(document: Document) -> bytes:
     know, rather than guessing how it should look; (``LookupError``) a reference.docx that
     lacks a style the writer uses.
     """
-    word = docx.Document(io.BytesIO(reference_bytes()))
+    word = docx.Document(io.BytesIO(document.meta.house_style or reference_bytes()))
     styles = StyleBook(word)
     body = _Body(word, styles)
-    for block in document.all_blocks:
+    blocks = document.all_blocks
+    if document.meta.logo is not None:
+        body.logo(document.meta.logo)
+    front = front_end(blocks)
+    for index, block in enumerate(blocks):
+        if index == front and front > 0:  # a document with a title block has a title page
+            body.title_page(document)
+        if (isinstance(block, Heading) and block.level == 1 and block.number and index > 0
+                and not body.contents_written):
+            body.contents(blocks)
         body.write(block)
     body.finish()
     _page_furniture(word, document, styles)
@@ -69,6 +87,31 @@ class _Body:
         self.lead_in = None  # the last block, if it was a paragraph: it may introduce a list
         self.numbering = word.part.numbering_part.element
         self.section_properties = word.element.body.sectPr  # new blocks go before it
+        self.outline = _outline_num_id(styles)
+        self.previous_style = None  # the style of the last block, if it was a paragraph
+        self.contents_written = False
+
+    def logo(self, image) -> None:
+        """Put the logo at the top of the title page."""
+        self._new_paragraph("Normal").append(logo_run(self.word, image))
+
+    def title_page(self, document: Document) -> None:
+        """Add the title page details (version and edition, issued, owner, marking) and, for
+        text that is not an issued edition, the DRAFT line."""
+        for label, value in details(document.meta, edition_label(document).removeprefix("Edition ")):
+            self.section_properties.addprevious(
+                detail_paragraph(self.styles.id("Title Page Detail"), label, value))
+        if document.meta.draft:
+            add_text(self._new_paragraph("Draft Mark"), DRAFT_TEXT)
+
+    def contents(self, blocks) -> None:
+        """Add the contents list (every heading of levels 1-2, as Word's TOC field lists them)
+        before the first section, which then starts a new page, as in the PDF."""
+        entries = [(b.level, b.number or "", "".join(r.text for r in b.runs), b.anchor)
+                   for b in blocks if isinstance(b, Heading) and b.level <= 2 and b.anchor]
+        self.section_properties.addprevious(contents(entries, self.styles))
+        self.contents_written = True
+        self.break_pending = True
 
     def write(self, block) -> None:
         """Append one block. Refuses (``ValueError``) an unknown block or style."""
@@ -77,6 +120,8 @@ class _Body:
             # away from the list or table it introduces.
             self.lead_in.get_or_add_pPr().keepNext_val = True
         self.lead_in = None
+        if not isinstance(block, Paragraph):
+            self.previous_style = None
         if isinstance(block, PageBreak):
             self.break_pending = True
         elif isinstance(block, Heading):
@@ -122,7 +167,9 @@ class _Body:
             raise ValueError(f"the DOCX writer has no heading of level {block.level} "
                              f"and style {block.style!r}")
         paragraph = self._new_paragraph(HEADING_STYLES[block.level])
-        if block.number:
+        if block.level == 1:
+            self._number(paragraph, block.number, level=0)
+        elif block.number:
             add_text(paragraph, f"{block.number}\t")
         add_runs(paragraph, block.runs, self.styles, self.word.part)
         self.bookmarks.wrap(paragraph, block.anchor)
@@ -131,11 +178,28 @@ class _Body:
         if block.style not in PARAGRAPH_STYLES:
             raise ValueError(f"the DOCX writer has no paragraph style {block.style!r}")
         numbered = bool(block.number) and block.style == ""
-        paragraph = self._new_paragraph("Numbered Paragraph" if numbered else PARAGRAPH_STYLES[block.style])
-        if block.number:
+        style_name = "Numbered Paragraph" if numbered else PARAGRAPH_STYLES[block.style]
+        if block.style == "subtitle" and self.previous_style == "subtitle":
+            style_name = "Subtitle Line"  # a second subtitle is smaller, as in print.css
+        self.previous_style = block.style
+        paragraph = self._new_paragraph(style_name)
+        if numbered:
+            self._number(paragraph, block.number, level=1)
+        elif block.number:
             add_text(paragraph, f"{block.number}\t")
         add_runs(paragraph, block.runs, self.styles, self.word.part)
         self.lead_in = paragraph
+
+    def _number(self, paragraph, number: str | None, level: int) -> None:
+        """Number ``paragraph`` through Word's list at ``level``, or switch the list off for an
+        unnumbered heading; typed numbers when the reference has no list."""
+        if self.outline is None:
+            if number:
+                add_text(paragraph, f"{number}\t")
+            return
+        num_pr = paragraph.get_or_add_pPr().get_or_add_numPr()
+        num_pr.get_or_add_ilvl().val = level
+        num_pr.get_or_add_numId().val = self.outline if number else 0
 
     def _list(self, block: ListBlock) -> None:
         if block.style:
@@ -160,14 +224,28 @@ class _Body:
         return num.numId
 
 
+def _outline_num_id(styles: StyleBook) -> int | None:
+    """Return the numId of the list the reference links to Heading 1, or None if it has none."""
+    properties = styles["Heading 1"].element.pPr
+    num_pr = properties.numPr if properties is not None else None
+    if num_pr is None or num_pr.numId is None:
+        return None
+    return num_pr.numId.val
+
+
 def _page_furniture(word, document: Document, styles: StyleBook) -> None:
-    """Header: the Marac's name and the document's title. Footer: version, edition and
+    """Header: the Marac's name, the protective marking (centred, bold) and the document's
+    title, and behind the text of a draft the DRAFT watermark. Footer: version, edition and
     "Page X of Y" as PAGE and NUMPAGES fields, so the edition of a loose page is known."""
     meta = document.meta
     for section in word.sections:
         header = section.header.paragraphs[0]._p
         set_paragraph_style(header, styles.id("Header"))
-        add_text(header, f"{meta.marac}\t{meta.title}")
+        add_text(header, f"{meta.marac}\t")
+        add_text(header, meta.protective_marking, strong=True)
+        add_text(header, f"\t{meta.title}")
+        if meta.draft:
+            header.append(watermark_run())
         footer = section.footer.paragraphs[0]._p
         set_paragraph_style(footer, styles.id("Footer"))
         left = " · ".join(part for part in (f"Version {meta.version}", edition_label(document)) if part)

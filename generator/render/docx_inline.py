@@ -15,16 +15,9 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
 from ..document.model import Run
-
-# Every style the writer may ask for. The reference.docx must define them all; a missing one
-# is a broken installation, found once at the start of a render rather than mid-document.
-PARAGRAPH_STYLES = (
-    "Normal", "Body Text", "Numbered Paragraph", "Title", "Subtitle", "Document Meta", "Note",
-    "Small", "Quote", "Heading 1", "Heading 2", "Heading 3", "List Bullet", "List Number",
-    "Caption", "Table Text", "Table Heading", "Header", "Footer",
-)
-CHARACTER_STYLES = ("Hyperlink",)
-TABLE_STYLES = ("Marac Table",)
+# Every style the writer may ask for. The reference.docx must define them all; a Marac's own
+# is checked when its settings load, the shipped one here, once at the start of a render.
+from ..settings.house_style import CHARACTER_STYLES, PARAGRAPH_STYLES, TABLE_STYLES
 
 # Arabic-script letters (Arabic, Urdu, Persian), with the spaces and joiners between words,
 # so a name such as "نسرین اختر" is one right-to-left run.
@@ -44,16 +37,21 @@ class StyleBook:
         self._styles = {}
         missing = []
         for name, kind in wanted:
-            try:
-                style = styles[name]
-            except KeyError:
-                style = None
+            style = None
+            # Word stores some built-ins in lower case ("toc 1"), which python-docx's own
+            # name translation does not cover.
+            for candidate in (name, name.lower()):
+                try:
+                    style = styles[candidate]
+                    break
+                except KeyError:
+                    continue
             if style is None or style.type != kind:
                 missing.append(name)
             self._styles[name] = style
         if missing:
-            raise LookupError(f"templates/reference.docx lacks the style(s) {', '.join(missing)}; "
-                              "regenerate it with scripts/make_reference_docx.py")
+            raise LookupError(f"the reference.docx lacks the style(s) {', '.join(missing)}; "
+                              "regenerate templates/reference.docx with scripts/make_reference_docx.py")
 
     def __getitem__(self, name: str):
         """Return the python-docx style ``name``. Refuses (KeyError) a name not listed above."""
@@ -90,10 +88,14 @@ def set_paragraph_style(p, style_id: str) -> None:
 
 
 def add_runs(p, runs: tuple[Run, ...], styles: StyleBook, part) -> None:
-    """Append the model's inline runs to the ``w:p`` element ``p``: bold, italic, and links
-    as real w:hyperlink elements with an external relationship of ``part``."""
+    """Append the model's inline runs to the ``w:p`` element ``p``: bold, italic, links as
+    real w:hyperlink elements with an external relationship of ``part``, and cross-references
+    (``#anchor``: "see section 9") as REF fields to the heading's bookmark, which Word keeps
+    up to date when sections are renumbered."""
     for run in runs:
-        if run.href:
+        if run.href and run.href.startswith("#"):
+            add_field(p, f"REF {bookmark_name(run.href[1:])} \\r \\h", placeholder=run.text)
+        elif run.href:
             add_hyperlink(p, run, styles, part)
         else:
             add_text(p, run.text, run.strong, run.emphasis)

@@ -15,12 +15,22 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from ..document.model import Document, Heading, ListBlock, PageBreak, Paragraph, Run, SignatureTable, Table
+import base64
+
+from ..document.model import Document, Heading, Image, ListBlock, PageBreak, Paragraph, Run, SignatureTable, Table
 from ..resources import data_dir
+from .title_page import DRAFT_TEXT, details, front_end, logo_size_cm
 
 TEMPLATE = "document.html.j2"
 STYLESHEET = "print.css"
 _RTL_CLASSES = ("R", "AL")
+# The DRAFT watermark: large, pale, diagonal text on an A4 page, as an SVG page background.
+_WATERMARK_SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="210mm" height="297mm" viewBox="0 0 210 297">'
+    '<text x="105" y="160" transform="rotate(-55 105 148.5)" text-anchor="middle" '
+    'font-family="Carlito, sans-serif" font-weight="bold" font-size="24" fill="#c0504d" '
+    f'fill-opacity="0.3">{DRAFT_TEXT}</text></svg>')
+WATERMARK_URL = "data:image/svg+xml;base64," + base64.b64encode(_WATERMARK_SVG.encode("utf-8")).decode("ascii")
 _CSS_UNSAFE = frozenset("\"'\\<>&")
 
 
@@ -37,13 +47,27 @@ def render_html(document: Document, *, embed_css: bool = True) -> str:
     Refuses (``TypeError``) a block type the template does not know.
     """
     template = _environment().get_template(TEMPLATE)
+    meta = document.meta
     return template.render(
-        meta=document.meta,
+        meta=meta,
         title=document.full_title,
         edition=document.short_fingerprint,
         blocks=_blocks(document.all_blocks),
+        front=front_end(document.all_blocks),
+        details=details(meta, document.short_fingerprint),
+        draft_text=DRAFT_TEXT if meta.draft else "",
+        watermark=WATERMARK_URL if meta.draft else "",
+        logo=_logo(meta.logo) if meta.logo is not None else None,
         css=Markup(stylesheet_text()) if embed_css else None,
     )
+
+
+def _logo(image: Image) -> dict:
+    """Return the logo as a data: URL with its alt text and size (the page fetches nothing)."""
+    width, height = logo_size_cm(image)
+    encoded = base64.b64encode(image.data).decode("ascii")
+    return {"src": f"data:{image.media_type};base64,{encoded}", "alt": image.alt,
+            "width": f"{width}cm", "height": f"{height}cm"}
 
 
 def stylesheet_path() -> Path:
@@ -119,7 +143,7 @@ def _blocks(blocks) -> list[dict]:
 
     ``new_page`` starts on a fresh page the first numbered section after the front matter and
     the section that holds the signature table. ``contents`` (on the first numbered section)
-    lists the level-1 headings from there on, for the table of contents on the front page.
+    lists the level-1 and level-2 headings of the whole document, as Word's TOC field does.
     """
     views = []
     first_section = None
@@ -138,8 +162,7 @@ def _blocks(blocks) -> list[dict]:
             last_section["new_page"] = True
         views.append(view)
     if first_section is not None:
-        start = views.index(first_section)
         first_section["contents"] = tuple(
-            view["block"] for view in views[start:]
-            if view["kind"] == "heading" and view["block"].level == 1 and view["block"].anchor)
+            view["block"] for view in views
+            if view["kind"] == "heading" and view["block"].level <= 2 and view["block"].anchor)
     return views

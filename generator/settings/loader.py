@@ -15,7 +15,10 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from . import cache as settings_cache
+from ..document.model import Image
 from ..errors import ConfigError, Problem
+from .house_style import find_house_style, load_house_style
+from .logo import find_logo, load_logo
 from .schema import Settings, agency_key
 from .yaml_source import YamlDocument, YamlReadError, dotted_path, read_yaml
 
@@ -29,6 +32,8 @@ class LoadedSettings:
     settings: Settings
     source: YamlDocument
     display_name: str
+    logo: Image | None = None  # read from the Marac's folder (settings/logo.py)
+    house_style: bytes | None = None  # the Marac's own reference.docx (settings/house_style.py)
 
     @property
     def folder(self) -> Path:
@@ -109,7 +114,20 @@ def load_settings(path: Path, today: dt.date | None = None) -> LoadedSettings:
     problems += _review_date_problems(settings, source, display, today)
     if problems:
         raise ConfigError(problems)
-    return LoadedSettings(settings=settings, source=source, display_name=display)
+    logo, house_style = _assets(path.parent, settings, source, display)
+    return LoadedSettings(settings=settings, source=source, display_name=display, logo=logo,
+                          house_style=house_style)
+
+
+def _assets(folder: Path, settings: Settings, source: YamlDocument, display: str):
+    """Return the Marac's logo and house-style reference.docx (each None when absent)."""
+    logo_path = find_logo(folder, settings.marac.logo)
+    logo = None
+    if logo_path is not None:
+        line = source.line_of(("marac", "logo")) if settings.marac.logo else None
+        logo = load_logo(logo_path, display, line, alt=f"Logo of {settings.marac.name}")
+    style_path = find_house_style(folder)
+    return logo, (load_house_style(style_path) if style_path is not None else None)
 
 
 def _from_cache(path: Path, raw: bytes | None) -> tuple[Settings | None, YamlDocument | None]:

@@ -94,6 +94,7 @@ class Marac(Strict):
     area: Text
     nation: Nation = Field(default=Nation.england, description="england or wales: which safeguarding law the documents cite")
     slug: Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")] | None = None
+    logo: Text | None = Field(default=None, description="PNG or SVG file, relative to marac.yaml (default: logo.png or logo.svg beside it)")
     meeting: Meeting
     chair: Person
     coordinator: Person
