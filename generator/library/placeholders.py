@@ -8,6 +8,7 @@ appears literally in every output.
 from __future__ import annotations
 
 import enum
+import functools
 import re
 from typing import Any
 
@@ -56,8 +57,10 @@ def _plain(value: Any) -> Any:
     return value
 
 
+@functools.cache
 def make_environment() -> SandboxedEnvironment:
-    """Return the sandboxed, strict environment clause texts are rendered in."""
+    """Return the sandboxed, strict environment clause texts are rendered in (one per process,
+    so each clause's compiled template is reused by every document)."""
     env = SandboxedEnvironment(
         undefined=StrictUndefined,
         autoescape=False,
@@ -97,7 +100,7 @@ class PlaceholderError(Exception):
 def render_text(env: SandboxedEnvironment, text: str, context: dict[str, Any]) -> str:
     """Return ``text`` with its placeholders filled. Refuses (PlaceholderError) bad templates."""
     try:
-        return env.from_string(text).render(context)
+        return _compiled(env, text).render(context)
     except TemplateError as exc:
         raise PlaceholderError(f"{type(exc).__name__}: {exc}") from None
 
@@ -105,6 +108,18 @@ def render_text(env: SandboxedEnvironment, text: str, context: dict[str, Any]) -
 def evaluate_condition(env: SandboxedEnvironment, expression: str, context: dict[str, Any]) -> bool:
     """Return the truth of a clause's ``when`` expression. Refuses (PlaceholderError) bad ones."""
     try:
-        return bool(env.compile_expression(expression, undefined_to_none=False)(**context))
+        return bool(_compiled_expression(env, expression)(**context))
     except TemplateError as exc:
         raise PlaceholderError(f"{type(exc).__name__}: {exc}") from None
+
+
+@functools.lru_cache(maxsize=4096)
+def _compiled(env: SandboxedEnvironment, text: str):
+    # Compiling is most of the cost of filling a clause; a text is compiled once per process.
+    # A template that fails to compile raises, and lru_cache does not keep failures.
+    return env.from_string(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _compiled_expression(env: SandboxedEnvironment, expression: str):
+    return env.compile_expression(expression, undefined_to_none=False)
