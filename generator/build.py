@@ -8,6 +8,7 @@ and which it did not. Worker processes end when the process that started them di
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import multiprocessing
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .atomic import write_atomic
-from .build_cache import Manifest, output_key
+from .build_cache import Entry, Manifest, content_key, output_key
 from .document.assemble import assemble
 from .document.model import Document
 from .errors import MaracError, PolicyError, RenderError
@@ -42,16 +43,19 @@ class BuiltFile:
     fingerprint: str
     sha256: str = ""
     skipped: bool = False
+    content: str = ""  # the build cache's content key of the document in this format
 
 
 @dataclass(frozen=True)
 class _Unit:
-    """One document of one Marac and the formats of it that must be (re)built, with their keys."""
+    """One document of one Marac and the formats of it whose inputs changed, with their input keys
+    and what the manifest holds of each file still intact on disk (else None)."""
 
     loaded: LoadedSettings
     kind: str
     formats: tuple[str, ...]
     keys: tuple[str, ...]
+    previous: tuple[Entry | None, ...]
     output: Path
 
 
@@ -91,8 +95,15 @@ def _build_unit(unit: _Unit) -> tuple[list[BuiltFile], str | None]:
     built: list[BuiltFile] = []
     try:
         document = assemble(unit.loaded, load_library(), unit.kind)
-        for fmt in unit.formats:
-            built += render_document(document, (fmt,), unit.output)
+        for fmt, previous in zip(unit.formats, unit.previous):
+            content = content_key(document, fmt)
+            if previous is not None and previous.content == content:
+                # The inputs changed but not this document: the file on disk is what it would be.
+                built.append(BuiltFile(document.meta.marac, unit.kind, fmt, output_path(unit.output, document, fmt),
+                                       document.meta.fingerprint, previous.sha256, skipped=True, content=content))
+                continue
+            built += [dataclasses.replace(item, content=content)
+                      for item in render_document(document, (fmt,), unit.output)]
         return built, None
     except MaracError as exc:
         return built, exc.format_message()
@@ -110,7 +121,7 @@ def build_many(arguments, output: Path, formats: tuple[str, ...], kinds: tuple[s
                progress: Callable[[int, int, list[BuiltFile]], None] | None = None,
                force: bool = False) -> list[BuiltFile]:
     """Build every document of every Marac named by ``arguments``; return every output file,
-    those skipped as unchanged marked ``skipped``.
+    those skipped as unchanged marked ``skipped`` (see ``build_cache`` for when a file is).
 
     Refuses (``PolicyError`` with every finding) when any Marac fails the policy gate, and
     then writes nothing. ``jobs`` > 1 renders documents in that many processes; ``force``
@@ -132,26 +143,27 @@ def build_many(arguments, output: Path, formats: tuple[str, ...], kinds: tuple[s
         slug = loaded.settings.slug
         for kind in kinds:
             stem = library.documents[kind].file_stem
-            todo, keys = [], []
+            todo, keys, previous = [], [], []
             for fmt in formats:
                 path, key = _target(output, slug, stem, fmt), output_key(loaded, kind, fmt)
-                entry = manifest.fresh(path, key)
-                if entry:
+                entry = manifest.intact(path)
+                if entry and entry.key == key:
                     skipped.append(BuiltFile(loaded.settings.marac.name, kind, fmt, path, entry.fingerprint,
-                                             entry.sha256, skipped=True))
+                                             entry.sha256, skipped=True, content=entry.content))
                 else:
                     todo.append(fmt)
                     keys.append(key)
+                    previous.append(entry)
                     expected.append(path)
             if todo:
-                units.append(_Unit(loaded, kind, tuple(todo), tuple(keys), output))
+                units.append(_Unit(loaded, kind, tuple(todo), tuple(keys), tuple(previous), output))
     built: list[BuiltFile] = []
     problem = None
     try:
         for unit, files, error in _run(units, jobs, progress):
             for item in files:
-                manifest.record(item.path, unit.keys[unit.formats.index(item.format)], item.sha256,
-                                item.fingerprint)
+                manifest.record(item.path, unit.keys[unit.formats.index(item.format)], item.content,
+                                item.sha256, item.fingerprint)
             built.extend(files)
             problem = problem or error
     finally:
@@ -214,11 +226,13 @@ def _result(future) -> tuple[list[BuiltFile], str | None]:
 
 def _stopped_message(problem: str, built: list[BuiltFile], expected: list[Path],
                      skipped: list[BuiltFile]) -> str:
-    written = {item.path for item in built}
-    missing = [path for path in expected if path not in written]
+    done = {item.path for item in built}
+    written = [item for item in built if not item.skipped]
+    skipped = skipped + [item for item in built if item.skipped]
+    missing = [path for path in expected if path not in done]
     lines = [problem, "", "The build stopped. Files written are whole and up to date."]
     lines.append(f"Written ({len(written)}):" if written else "Written: none.")
-    lines += [f"  {item.path}" for item in built]
+    lines += [f"  {item.path}" for item in written]
     lines.append(f"Not written ({len(missing)}), an older copy may be there:" if missing else "Not written: none.")
     lines += [f"  {path}" for path in missing]
     if skipped:

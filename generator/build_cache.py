@@ -1,10 +1,16 @@
 """The build cache: skip a document whose inputs and file on disk are as they were last time.
 
-Each output file gets a key: a SHA-256 over everything that determines its bytes (``INPUTS``,
-the one list of them). The output folder keeps a small manifest, ``build-manifest.json``, with
-each file's key and the SHA-256 of the bytes written. A file is skipped only when its key is the
-one recorded AND the file on disk still has the recorded SHA-256, so a file edited or deleted by
-hand is rebuilt. A manifest that is unreadable, not ours or of another version is ignored (every
+Each output file gets two keys, both SHA-256:
+- the input key, over every file and version that determines its bytes (``INPUTS``, the one list
+  of them): the Marac's settings and the files they name, its register, the clause library,
+  templates, fonts, document kind, format, and the tool's and libraries' versions. Nothing is
+  assembled to compute it, so a build where nothing changed renders and assembles nothing;
+- the content key, over the assembled document itself and what the writer adds (``RENDER_INPUTS``).
+  When the input key has changed (a Marac's settings were edited), the document is assembled and
+  rendered only if its content key changed too: an edit that changes the ISA only rebuilds the ISA.
+The output folder keeps a small manifest, ``build-manifest.json``, with each file's keys and the
+SHA-256 of the bytes written. A file is skipped only when a key matches AND the file on disk still
+has the recorded SHA-256, so a file edited or deleted by hand is rebuilt. A manifest that is unreadable, not ours or of another version is ignored (every
 file is rebuilt and a new manifest written); a malformed entry is dropped, never trusted.
 
 The policy gate is not cached: ``build`` runs it every time, before looking here.
@@ -54,20 +60,24 @@ class Target:
     format: str
 
 
+# What a writer adds to the document it is given: its code, its templates and fonts.
+RENDER_INPUTS: tuple[tuple[str, Callable[[str], object]], ...] = (
+    ("tool", lambda fmt: _tool_digest()),
+    ("runtime", lambda fmt: _runtime()),
+    ("libraries", lambda fmt: _library_versions(fmt)),
+    ("templates", lambda fmt: _folder_digest(data_dir("templates"))),
+    ("fonts", lambda fmt: _font_digest() if fmt == "pdf" else None),
+    ("format", lambda fmt: fmt),
+)
 # Every input an output's bytes depend on, by name. To make outputs depend on something new,
 # add one line here; a changed value changes the key of exactly the outputs it applies to.
 INPUTS: tuple[tuple[str, Callable[[Target], object]], ...] = (
-    ("tool", lambda t: _tool_digest()),
-    ("runtime", lambda t: _runtime()),
-    ("libraries", lambda t: _library_versions(t.format)),
+    *((name, lambda t, compute=compute: compute(t.format)) for name, compute in RENDER_INPUTS),
     ("clause library", lambda t: _folder_digest(data_dir("clauses"))),
-    ("templates", lambda t: _folder_digest(data_dir("templates"))),
-    ("fonts", lambda t: _font_digest() if t.format == "pdf" else None),
     ("settings file", lambda t: _file_digest(t.loaded.source.path)),
     ("files the settings name", lambda t: _named_files(t.loaded)),
     ("register", lambda t: [_folder_digest(t.loaded.folder / name) for name in REGISTER_FOLDERS]),
     ("document", lambda t: t.kind),
-    ("format", lambda t: t.format),
 )
 
 
@@ -78,11 +88,23 @@ def output_key(loaded: LoadedSettings, kind: str, fmt: str) -> str:
     return hashlib.sha256(json.dumps(values, sort_keys=True, default=str).encode("utf-8")).hexdigest()
 
 
+def content_key(document, fmt: str) -> str:
+    """Return the content key (64 hex digits) of ``document`` written as ``fmt``: a SHA-256 over the
+    document (the frozen model's full repr: every block, schedule, image and meta field) and over
+    every entry of ``RENDER_INPUTS``."""
+    values = {name: compute(fmt) for name, compute in RENDER_INPUTS}
+    digest = hashlib.sha256(json.dumps(values, sort_keys=True, default=str).encode("utf-8"))
+    digest.update(repr(document).encode("utf-8"))
+    return digest.hexdigest()
+
+
 @dataclass(frozen=True)
 class Entry:
-    """What the manifest records of one file: its key, the SHA-256 of its bytes, its edition."""
+    """What the manifest records of one file: its input and content keys, the SHA-256 of its bytes,
+    its edition."""
 
     key: str
+    content: str
     sha256: str
     fingerprint: str
 
@@ -100,10 +122,10 @@ class Manifest:
         """Return the manifest in ``output``; an empty one if it is missing, corrupt or not ours."""
         return cls(output, _read_entries(Path(output) / MANIFEST_NAME))
 
-    def fresh(self, path: Path, key: str) -> Entry | None:
-        """Return the entry of ``path`` if its key is ``key`` and the file still has its SHA-256; else None."""
+    def intact(self, path: Path) -> Entry | None:
+        """Return the entry of ``path`` if the file on disk still has its recorded SHA-256; else None."""
         entry = self.entries.get(self._name(path))
-        if entry is None or entry.key != key:
+        if entry is None:
             return None
         try:
             if file_sha256(path) != entry.sha256:
@@ -112,9 +134,10 @@ class Manifest:
             return None
         return entry
 
-    def record(self, path: Path, key: str, sha256: str, fingerprint: str) -> None:
-        """Note that ``path`` now holds bytes with ``sha256``, built from inputs with ``key``."""
-        entry = Entry(key, sha256, fingerprint)
+    def record(self, path: Path, key: str, content: str, sha256: str, fingerprint: str) -> None:
+        """Note that ``path`` now holds bytes with ``sha256``, built from inputs with ``key`` and a
+        document with content key ``content``."""
+        entry = Entry(key, content, sha256, fingerprint)
         self.entries[self._name(path)] = entry
         self._changed[self._name(path)] = entry
 
@@ -156,12 +179,11 @@ def _read_entries(path: Path) -> dict[str, Entry]:
         return {}
     entries = {}
     for name, value in document["files"].items():
-        if not isinstance(value, dict) or set(value) != {"key", "sha256", "fingerprint"}:
+        if not isinstance(value, dict) or set(value) != {"key", "content", "sha256", "fingerprint"}:
             continue
-        key, sha256, fingerprint = value["key"], value["sha256"], value["fingerprint"]
-        if (isinstance(key, str) and _HEX64.fullmatch(key) and isinstance(sha256, str)
-                and _HEX64.fullmatch(sha256) and isinstance(fingerprint, str)):
-            entries[name] = Entry(key, sha256, fingerprint)
+        if (all(isinstance(value[k], str) and _HEX64.fullmatch(value[k]) for k in ("key", "content", "sha256"))
+                and isinstance(value["fingerprint"], str)):
+            entries[name] = Entry(value["key"], value["content"], value["sha256"], value["fingerprint"])
     return entries
 
 

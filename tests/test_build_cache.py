@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -88,6 +89,32 @@ def test_changed_settings_rebuild_exactly_that_maracs_documents(build, two_marac
     assert "Westmere MARAC" not in _text(build.output / "northbridge" / "northbridge-operating-protocol.docx")
 
 
+def test_an_edit_that_changes_one_document_rebuilds_only_that_one(build, two_maracs):
+    """The ISA's version is printed in the ISA and the annex, not in the MOP: all three are
+    assembled, the MOP is found unchanged and not rewritten."""
+    build(two_maracs)
+    settings = two_maracs / "westmere" / "marac.yaml"
+    text = settings.read_text(encoding="utf-8")
+    head, tail = text.split("  information_sharing_agreement:", 1)
+    tail = re.sub(r'version: "[^"]+"', 'version: "9.9"', tail, count=1)
+    settings.write_text(head + "  information_sharing_agreement:" + tail, encoding="utf-8")
+    result = build(two_maracs)
+    rewritten = {"westmere/westmere-information-sharing-agreement.docx", "westmere/westmere-immigration-status-annex.docx"}
+    assert written(result) == rewritten
+    assert "2 files written, 4 skipped" in result.stdout
+    for name in rewritten:
+        assert re.search(r"[Vv]ersion 9\.9\b", _text(build.output / name))
+    assert not re.search(r"[Vv]ersion 9\.9\b", _text(build.output / "westmere" / "westmere-operating-protocol.docx"))
+    assert written(build(two_maracs)) == set()  # the new input keys were recorded
+
+
+def test_a_comment_edit_renders_nothing(build, two_maracs):
+    build(two_maracs)
+    settings = two_maracs / "northbridge" / "marac.yaml"
+    settings.write_text("# reviewed by the steering group\n" + settings.read_text(encoding="utf-8"), encoding="utf-8")
+    assert written(build(two_maracs)) == set()
+
+
 def _text(path: Path) -> str:
     import docx
 
@@ -100,13 +127,19 @@ def test_only_the_documents_asked_for_are_built_and_recorded(build, two_maracs):
     assert written(result) == WESTMERE - {"westmere/westmere-operating-protocol.docx"}
 
 
-def test_issuing_an_edition_rebuilds_that_maracs_documents(build, two_maracs):
-    """The register decides whether a text is an issued edition (no DRAFT mark), so it is an input."""
-    build(two_maracs)
+def test_the_register_is_an_input(two_maracs):
+    """The register decides whether a text is an issued edition (no DRAFT mark), so a change under
+    editions/ changes the input key of that Marac's documents (the content key then decides)."""
+    from generator.policy.gate import load_one_clean
+
+    loaded = load_one_clean(str(two_maracs / "westmere"))
+    other = load_one_clean(str(two_maracs / "northbridge"))
+    before = [build_cache.output_key(m, "mop", "docx") for m in (loaded, other)]
     editions = two_maracs / "westmere" / "editions"
     editions.mkdir()
     (editions / "editions.yaml").write_text("editions: []\n", encoding="utf-8")
-    assert written(build(two_maracs)) == WESTMERE
+    after = [build_cache.output_key(m, "mop", "docx") for m in (loaded, other)]
+    assert after[0] != before[0] and after[1] == before[1]
 
 
 @pytest.mark.parametrize("name,change", [
@@ -121,18 +154,36 @@ def test_a_new_tool_or_library_version_rebuilds_everything(build, two_maracs, mo
     assert written(build(two_maracs)) == ALL, name
 
 
-@pytest.mark.parametrize("folder,file", [("clauses", "review.yaml"), ("templates", "reference.docx"),
-                                         ("templates", "print.css")])
-def test_a_changed_library_or_template_file_rebuilds_everything(build, two_maracs, monkeypatch, tmp_path,
-                                                                folder, file):
+@pytest.mark.parametrize("file", ["reference.docx", "print.css", "document.html.j2"])
+def test_a_changed_template_file_rebuilds_everything(build, two_maracs, monkeypatch, tmp_path, file):
     build(two_maracs)
-    copy = tmp_path / "shipped" / folder
-    shutil.copytree(build_cache.data_dir(folder), copy)
+    copy = tmp_path / "shipped" / "templates"
+    shutil.copytree(build_cache.data_dir("templates"), copy)
     with open(copy / file, "ab") as stream:
         stream.write(b"\n")
     real = build_cache.data_dir
-    monkeypatch.setattr(build_cache, "data_dir", lambda name: copy if name == folder else real(name))
+    monkeypatch.setattr(build_cache, "data_dir", lambda name: copy if name == "templates" else real(name))
     assert written(build(two_maracs)) == ALL
+
+
+def test_a_changed_clause_rebuilds_exactly_the_documents_that_print_it(build, two_maracs, monkeypatch, tmp_path):
+    import generator.library.clauses as clauses
+
+    build(two_maracs)
+    copy = tmp_path / "shipped" / "clauses"
+    shutil.copytree(build_cache.data_dir("clauses"), copy)
+    review = copy / "review.yaml"
+    text = review.read_text(encoding="utf-8")
+    assert text.count("a breach or a complaint") == 1  # in the ISA's review clause only
+    review.write_text(text.replace("a breach or a complaint", "a breach, an audit or a complaint"), encoding="utf-8")
+    real = build_cache.data_dir
+    for module in (build_cache, clauses):
+        monkeypatch.setattr(module, "data_dir", lambda name: copy if name == "clauses" else real(name))
+    result = build(two_maracs)
+    isas = {f"{slug}/{slug}-information-sharing-agreement.docx" for slug in ("westmere", "northbridge")}
+    assert written(result) == isas
+    for name in isas:
+        assert "a breach, an audit or a complaint" in _text(build.output / name)
 
 
 def test_fonts_count_for_pdf_only(two_maracs, monkeypatch):
