@@ -227,15 +227,16 @@ def _named_files(loaded: LoadedSettings) -> dict[str, str]:
     covered without touching this list.
     """
     folder = loaded.folder
+    root = folder.resolve()
     found: dict[str, str] = {}
     for value in _strings(loaded.source.data):
         if len(value) > 255 or "\n" in value or "\0" in value or value == loaded.source.path.name:
             continue
         try:
             candidate = folder / value
-            if candidate.is_file():
+            if candidate.is_file() and candidate.resolve().is_relative_to(root):
                 found[value] = _file_digest(candidate)
-        except (OSError, ValueError):
+        except (OSError, ValueError, RuntimeError):
             continue
     return found
 
