@@ -46,7 +46,7 @@ def build(configs, output, formats, kinds, jobs, force):
 
     def progress(done, total, files):
         if total > 1:
-            names = ", ".join(sorted({f.path.name for f in files}))
+            names = ", ".join(sorted({f.path.name for f in files if not f.skipped})) or "unchanged"
             click.echo(f"[{done}/{total}] {files[0].marac}: {names}", err=True)
 
     files = build_many(configs, output, formats, kinds, jobs or os.cpu_count() or 1, progress=progress,
