@@ -27,6 +27,9 @@ $(STAMP): pyproject.toml
 
 bench: setup
 	$(BIN)/python bench/build.py
+	$(BIN)/python bench/commands.py
+	$(BIN)/python bench/reviews.py
+	$(BIN)/python bench/national.py --maracs 10
 
 clean:
 	rm -rf output build dist *.egg-info .pytest_cache

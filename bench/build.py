@@ -1,17 +1,21 @@
-"""Benchmark: a cold `marac build` of the large example against the LibreOffice route.
+"""Benchmark: one Marac's full set, cold, `marac build` against python-docx + LibreOffice.
 
-The LibreOffice route is what docassemble does: write DOCX with python-docx, then
-`soffice --headless --convert-to pdf` on those same files. Both routes run cold, as new
-processes, side by side in one run; each is measured for wall time and peak memory
-(max RSS of the process tree). Prints the figures and the ratio; target <= 0.75.
+The LibreOffice route is what docassemble does: write DOCX with python-docx (here marac's own
+DOCX writer, `marac build --format docx`), then `soffice --headless --convert-to pdf` on those
+files, with LibreOffice's tagged-PDF export on (UseTaggedPDF), since marac's PDFs are tagged.
+Both routes make the same six files (3 DOCX + 3 PDF), cold (new processes, an empty output
+folder, an empty marac cache folder), on the same CPUs, with the same --jobs for marac's part.
+Runs alternate (ours, theirs; then theirs, ours; ...) so drift in the machine's load falls on
+both. Prints median and range of wall and CPU time and the peak PSS summed over each route's
+processes (see measure.py), and the ratio of the medians (target: at most 1.0).
 
-Run: `make bench` or `.venv/bin/python bench/build.py [--repeat N] [--marac DIR]`.
+Run: `.venv/bin/python bench/build.py [--repeat 5] [--marac DIR]`.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -19,37 +23,19 @@ import sys
 import tempfile
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import measure  # noqa: E402
+
 REPO = Path(__file__).resolve().parents[1]
 _INSTALLED = Path(sys.executable).with_name("marac")
-MARAC = str(_INSTALLED) if _INSTALLED.exists() else None
-TARGET_RATIO = 0.75
-
-# Runs a command as a child and reports its wall time and the peak RSS of its process tree.
-_MEASURE = r"""
-import json, resource, subprocess, sys, time
-started = time.perf_counter()
-code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE).returncode
-print(json.dumps({"seconds": time.perf_counter() - started, "code": code,
-                  "peak_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
-"""
-
-
-def measure(*commands: list[str]) -> dict:
-    """Return total seconds and the largest peak memory over commands run one after another."""
-    seconds, peak = 0.0, 0.0
-    for command in commands:
-        out = subprocess.run([sys.executable, "-c", _MEASURE, *command], capture_output=True, text=True, check=True)
-        result = json.loads(out.stdout)
-        if result["code"] != 0:
-            raise SystemExit(f"failed: {' '.join(command)}")
-        seconds += result["seconds"]
-        peak = max(peak, result["peak_mib"])
-    return {"seconds": seconds, "peak_mib": peak}
+TARGET_RATIO = 1.0
+# LibreOffice's JSON filter options (7.4 and later): writer_pdf_Export with tagged PDF on.
+TAGGED_PDF = 'pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"}}'
 
 
 def ensure_libreoffice() -> str:
     """Return the soffice path, installing Debian's LibreOffice writer when it is missing."""
-    found = shutil.which("soffice")
+    found = shutil.which("soffice") or ("/usr/bin/soffice" if Path("/usr/bin/soffice").exists() else None)
     if found:
         return found
     print("Installing libreoffice-writer-nogui (once) ...", file=sys.stderr)
@@ -59,43 +45,68 @@ def ensure_libreoffice() -> str:
     return shutil.which("soffice") or "soffice"
 
 
+def is_tagged(path: Path) -> bool:
+    """Return True when the PDF has a structure tree and says it is tagged (/MarkInfo /Marked)."""
+    import pikepdf
+
+    with pikepdf.open(path) as pdf:
+        return "/StructTreeRoot" in pdf.Root and bool(pdf.Root.get("/MarkInfo", {}).get("/Marked", False))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--marac", default=str(REPO / "local_configs" / "northbridge"))
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5, help="runs of each route (at least 5)")
     args = parser.parse_args()
-    marac = [MARAC] if MARAC else [sys.executable, "-m", "generator.cli"]
+    marac = [str(_INSTALLED)] if _INSTALLED.exists() else [sys.executable, "-m", "generator.cli"]
     soffice = ensure_libreoffice()
-
+    jobs = str(len(measure.CORES))
     ours, theirs = [], []
-    with tempfile.TemporaryDirectory() as scratch:
-        profile = Path(scratch) / "lo-profile"
-        # Warm LibreOffice's first-start profile creation once, so it is not billed to a run.
+    with tempfile.TemporaryDirectory(prefix="marac-bench-build-") as scratch:
+        scratch = Path(scratch)
+        profile = scratch / "lo-profile"
+        # LibreOffice creates its user profile on first start; do that once, outside the runs.
         subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--terminate_after_init"],
                        capture_output=True)
-        for run in range(args.repeat):
-            out_ours = Path(scratch) / f"ours{run}"
-            out_lo = Path(scratch) / f"lo{run}"
-            ours.append(measure([*marac, "build", args.marac, "-o", str(out_ours), "--format", "docx,pdf"]))
-            docx_step = [*marac, "build", args.marac, "-o", str(out_lo), "--format", "docx", "--jobs", "1"]
-            convert = lambda: [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
-                               "--outdir", str(out_lo / "pdf"), *map(str, sorted(out_lo.glob("*/*.docx")))]
-            first = measure(docx_step)
-            second = measure(convert())
-            theirs.append({"seconds": first["seconds"] + second["seconds"],
-                           "peak_mib": max(first["peak_mib"], second["peak_mib"])})
-            made = len(list(out_lo.glob("pdf/*.pdf")))
-            if made != 3:
-                raise SystemExit(f"LibreOffice made {made} PDFs, expected 3")
 
-    ours_s = statistics.median(r["seconds"] for r in ours)
-    theirs_s = statistics.median(r["seconds"] for r in theirs)
-    ratio = ours_s / theirs_s
-    print(f"Large example: {Path(args.marac).name}, 3 documents, median of {args.repeat} cold runs")
-    print(f"  marac build (DOCX + PDF, WeasyPrint)    {ours_s:6.2f} s   peak {max(r['peak_mib'] for r in ours):6.0f} MiB")
-    print(f"  python-docx + LibreOffice --convert-to  {theirs_s:6.2f} s   peak {max(r['peak_mib'] for r in theirs):6.0f} MiB")
-    print(f"  ratio ours/LibreOffice                  {ratio:6.2f}     target <= {TARGET_RATIO}"
-          f"  {'met' if ratio <= TARGET_RATIO else 'NOT MET'}")
+        def env(run: int) -> dict[str, str]:
+            return {**os.environ, "PYTHONPATH": str(REPO), "MARAC_CACHE_DIR": str(scratch / f"cache{run}")}
+
+        def run_ours(run: int) -> None:
+            out = scratch / f"ours{run}"
+            ours.append(measure.checked([*marac, "build", args.marac, "-o", str(out), "--format", "docx,pdf",
+                                         "--jobs", jobs], env=env(run), cwd=REPO))
+            pdfs = sorted(out.glob("*/*.pdf"))
+            if len(pdfs) != 3 or not all(map(is_tagged, pdfs)):
+                raise SystemExit(f"marac made {len(pdfs)} PDFs or untagged ones")
+
+        def run_theirs(run: int) -> None:
+            out = scratch / f"lo{run}"
+            docx = measure.checked([*marac, "build", args.marac, "-o", str(out), "--format", "docx",
+                                    "--jobs", jobs], env=env(100 + run), cwd=REPO)
+            files = sorted(map(str, out.glob("*/*.docx")))
+            pdf = measure.checked([soffice, f"-env:UserInstallation=file://{profile}", "--headless",
+                                   "--convert-to", TAGGED_PDF, "--outdir", str(out / "pdf"), *files])
+            theirs.append(measure.Run(docx.wall + pdf.wall, docx.cpu + pdf.cpu, max(docx.pss_mib, pdf.pss_mib),
+                                      0, "", ""))
+            pdfs = sorted(out.glob("pdf/*.pdf"))
+            if len(pdfs) != 3 or not all(map(is_tagged, pdfs)):
+                raise SystemExit(f"LibreOffice made {len(pdfs)} PDFs or untagged ones")
+
+        for run in range(args.repeat):
+            for route in ((run_ours, run_theirs) if run % 2 == 0 else (run_theirs, run_ours)):
+                route(run)
+
+    print(f"One Marac's full set: {Path(args.marac).name}, 3 documents x (DOCX + tagged PDF), cold, "
+          f"{args.repeat} alternating runs each")
+    print(f"Machine: {measure.machine()}")
+    print(f"  marac build --jobs {jobs} (DOCX + PDF, WeasyPrint)        {measure.summary(ours)}")
+    print(f"  python-docx + soffice --convert-to pdf (tagged)  {measure.summary(theirs)}")
+    print("  (LibreOffice's memory is the larger of its two steps, which run one after the other)")
+    for label, key in (("wall", "wall"), ("CPU", "cpu")):
+        ratio = statistics.median(getattr(r, key) for r in ours) / statistics.median(getattr(r, key) for r in theirs)
+        verdict = "met" if ratio <= TARGET_RATIO else "NOT MET"
+        print(f"  ratio ours/LibreOffice, median {label:4}  {ratio:5.2f}   target <= {TARGET_RATIO}  {verdict}")
 
 
 if __name__ == "__main__":

@@ -1,43 +1,72 @@
-"""Build many Maracs: policy gate, assemble, render, atomic writes, parallel jobs.
+"""Build many Maracs: policy gate, build cache, assemble, render, atomic writes, parallel jobs.
 
-The gate runs over every Marac first; if any has errors, nothing at all is written.
+The gate runs over every Marac first, every time; if any has errors, nothing at all is written.
+Then each output whose inputs and file are unchanged since the last build is skipped
+(``build_cache``; ``force`` rebuilds all). A build that stops part-way says which files it wrote
+and which it did not. Worker processes end when the process that started them dies.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import hashlib
 import multiprocessing
 import os
+import signal
+import sys
+import threading
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
-from .document.assemble import assemble
 from .atomic import write_atomic
-from .library.clauses import DOC_KINDS, load_library
-from .settings.loader import LoadedSettings
-from .errors import PolicyError, RenderError
-from .policy.gate import gate_many, require_clean
+from .build_cache import Entry, Manifest, content_key, output_key
+from .document.assemble import assemble
 from .document.model import Document
+from .errors import MaracError, PolicyError, RenderError
+from .library.clauses import DOC_KINDS, load_library
+from .policy.gate import gate_many, require_clean
 from .render import extension, writer
+from .settings.loader import LoadedSettings
 
 
 @dataclass(frozen=True)
 class BuiltFile:
-    """One file written: which Marac, document and format, and where."""
+    """One output file: which Marac, document and format, where, and whether it was skipped."""
 
     marac: str
     kind: str
     format: str
     path: Path
     fingerprint: str
+    sha256: str = ""
+    skipped: bool = False
+    content: str = ""  # the build cache's content key of the document in this format
+
+
+@dataclass(frozen=True)
+class _Unit:
+    """One document of one Marac and the formats of it whose inputs changed, with their input keys
+    and what the manifest holds of each file still intact on disk (else None)."""
+
+    loaded: LoadedSettings
+    kind: str
+    formats: tuple[str, ...]
+    keys: tuple[str, ...]
+    previous: tuple[Entry | None, ...]
+    output: Path
 
 
 def output_path(output: Path, document: Document, fmt: str) -> Path:
     """Return ``OUTPUT/<slug>/<slug>-<file-stem>.<ext>`` for a document and format."""
     meta = document.meta
-    return Path(output) / meta.slug / f"{meta.slug}-{meta.file_stem}{extension(fmt)}"
+    return _target(output, meta.slug, meta.file_stem, fmt)
+
+
+def _target(output: Path, slug: str, file_stem: str, fmt: str) -> Path:
+    return Path(output) / slug / f"{slug}-{file_stem}{extension(fmt)}"
 
 
 def render_document(document: Document, formats: tuple[str, ...], output: Path) -> list[BuiltFile]:
@@ -53,44 +82,207 @@ def render_document(document: Document, formats: tuple[str, ...], output: Path) 
             write_atomic(target, data)
         except OSError as exc:
             raise RenderError(f"{target}: cannot be written ({exc.strerror or exc})") from None
-        built.append(BuiltFile(document.meta.marac, document.meta.kind, fmt, target, document.meta.fingerprint))
+        built.append(BuiltFile(document.meta.marac, document.meta.kind, fmt, target, document.meta.fingerprint,
+                               hashlib.sha256(data).hexdigest()))
     return built
 
 
-def _build_unit(unit: tuple[LoadedSettings, str, tuple[str, ...], Path]) -> list[BuiltFile]:
-    loaded, kind, formats, output = unit
-    return render_document(assemble(loaded, load_library(), kind), formats, output)
+def _build_unit(unit: _Unit) -> tuple[list[BuiltFile], str | None]:
+    """Return the files of ``unit`` written and, if it stopped, why (a message, never an exception,
+    so a worker's failure crosses the process boundary whole)."""
+    global _IN_UNIT
+    _IN_UNIT = True
+    built: list[BuiltFile] = []
+    try:
+        document = assemble(unit.loaded, load_library(), unit.kind)
+        for fmt, previous in zip(unit.formats, unit.previous):
+            content = content_key(document, fmt)
+            if previous is not None and previous.content == content:
+                # The inputs changed but not this document: the file on disk is what it would be.
+                built.append(BuiltFile(document.meta.marac, unit.kind, fmt, output_path(unit.output, document, fmt),
+                                       document.meta.fingerprint, previous.sha256, skipped=True, content=content))
+                continue
+            built += [dataclasses.replace(item, content=content)
+                      for item in render_document(document, (fmt,), unit.output)]
+        return built, None
+    except MaracError as exc:
+        return built, exc.format_message()
+    except _Stopped:
+        os._exit(128 + signal.SIGTERM)  # write_atomic has removed its temporary file
+    except Exception as exc:  # noqa: BLE001 - a writer's own error must not print a traceback
+        name = unit.loaded.settings.marac.name
+        return built, f"{name} ({unit.kind}): could not be rendered: {type(exc).__name__}: {exc}"
+    finally:
+        _IN_UNIT = False
 
 
 def build_many(arguments, output: Path, formats: tuple[str, ...], kinds: tuple[str, ...] = DOC_KINDS,
                jobs: int | None = None, today: dt.date | None = None,
-               progress: Callable[[int, int, list[BuiltFile]], None] | None = None) -> list[BuiltFile]:
-    """Build every document of every Marac named by ``arguments``; return the files written.
+               progress: Callable[[int, int, list[BuiltFile]], None] | None = None,
+               force: bool = False) -> list[BuiltFile]:
+    """Build every document of every Marac named by ``arguments``; return every output file,
+    those skipped as unchanged marked ``skipped`` (see ``build_cache`` for when a file is).
 
     Refuses (``PolicyError`` with every finding) when any Marac fails the policy gate, and
-    then writes nothing. ``jobs`` > 1 renders documents in that many processes.
+    then writes nothing. ``jobs`` > 1 renders documents in that many processes; ``force``
+    rebuilds files the cache would skip. Refuses (``RenderError``) when a document cannot be
+    rendered or written, naming the files written before it stopped and those not written.
     """
     results = gate_many(arguments, today)
     failed = [r for r in results if r.errors or r.loaded is None]
     if failed:
         problems = [p for r in failed for p in r.findings]
         raise PolicyError(problems, heading="Nothing was built. Fix these first (marac check shows them):")
-    units = [(require_clean(r), kind, tuple(formats), Path(output)) for r in results for kind in kinds]
-    jobs = max(1, min(jobs or 1, len(units)))
+    output = Path(output)
+    manifest = Manifest(output) if force else Manifest.load(output)
+    library = load_library()
+    skipped: list[BuiltFile] = []
+    units: list[_Unit] = []
+    expected: list[Path] = []
+    for loaded in (require_clean(r) for r in results):
+        slug = loaded.settings.slug
+        for kind in kinds:
+            stem = library.documents[kind].file_stem
+            todo, keys, previous = [], [], []
+            for fmt in formats:
+                path, key = _target(output, slug, stem, fmt), output_key(loaded, kind, fmt)
+                entry = manifest.intact(path)
+                if entry and entry.key == key:
+                    skipped.append(BuiltFile(loaded.settings.marac.name, kind, fmt, path, entry.fingerprint,
+                                             entry.sha256, skipped=True, content=entry.content))
+                else:
+                    todo.append(fmt)
+                    keys.append(key)
+                    previous.append(entry)
+                    expected.append(path)
+            if todo:
+                units.append(_Unit(loaded, kind, tuple(todo), tuple(keys), tuple(previous), output))
     built: list[BuiltFile] = []
+    problem = None
+    try:
+        for unit, files, error in _run(units, jobs, progress):
+            for item in files:
+                manifest.record(item.path, unit.keys[unit.formats.index(item.format)], item.content,
+                                item.sha256, item.fingerprint)
+            built.extend(files)
+            problem = problem or error
+    finally:
+        try:
+            manifest.save()
+        except OSError:
+            pass  # the manifest is only a cache: the next build rebuilds what it cannot vouch for
+    if problem:
+        raise RenderError(_stopped_message(problem, built, expected, skipped))
+    return skipped + built
+
+
+def _run(units: list[_Unit], jobs: int | None, progress):
+    """Yield (unit, files written, error or None) per unit, in one process or in ``jobs`` workers.
+
+    After the first error no new unit is started; units already running finish and are yielded.
+    """
+    jobs = max(1, min(jobs or 1, len(units)))
     if jobs == 1:
         for index, unit in enumerate(units, start=1):
-            files = _build_unit(unit)
-            built.extend(files)
-            if progress:
+            files, error = _build_unit(unit)
+            if progress and files:
                 progress(index, len(units), files)
-        return built
-    for fmt in formats:
+            yield unit, files, error
+            if error:
+                return
+        return
+    for fmt in dict.fromkeys(f for unit in units for f in unit.formats):
         writer(fmt)  # import writers (WeasyPrint) once, before forking, so every worker shares them
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        for index, files in enumerate(pool.map(_build_unit, units), start=1):
-            built.extend(files)
-            if progress:
-                progress(index, len(units), files)
-    return built
+    done_count = 0
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_started,
+                             initargs=(os.getpid(),)) as pool:
+        futures = {pool.submit(_build_unit, unit): unit for unit in units}
+        pending = set(futures)
+        while pending:
+            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+            stop = False
+            for future in finished:
+                files, error = _result(future)
+                done_count += 1
+                if progress and files:
+                    progress(done_count, len(units), files)
+                stop = stop or bool(error)
+                yield futures[future], files, error
+            if stop:
+                for future in pending:
+                    future.cancel()
+                for future in [f for f in pending if not f.cancelled()]:
+                    yield (futures[future], *_result(future))
+                return
+
+
+def _result(future) -> tuple[list[BuiltFile], str | None]:
+    try:
+        return future.result()
+    except Exception as exc:  # noqa: BLE001 - a worker killed from outside (out of memory, a signal)
+        return [], f"a build process stopped unexpectedly ({type(exc).__name__}: {exc})"
+
+
+def _stopped_message(problem: str, built: list[BuiltFile], expected: list[Path],
+                     skipped: list[BuiltFile]) -> str:
+    done = {item.path for item in built}
+    written = [item for item in built if not item.skipped]
+    skipped = skipped + [item for item in built if item.skipped]
+    missing = [path for path in expected if path not in done]
+    lines = [problem, "", "The build stopped. Files written are whole and up to date."]
+    lines.append(f"Written ({len(written)}):" if written else "Written: none.")
+    lines += [f"  {item.path}" for item in written]
+    lines.append(f"Not written ({len(missing)}), an older copy may be there:" if missing else "Not written: none.")
+    lines += [f"  {path}" for path in missing]
+    if skipped:
+        lines.append(f"Unchanged, left as they were: {len(skipped)}.")
+    lines.append("Fix the problem above and run marac build again; it writes only what is missing or out of date.")
+    return "\n".join(lines)
+
+
+# --- worker processes end with the parent -------------------------------------------------------
+# Without this, kill -9 of `marac build --jobs 2` left the workers rendering for many minutes:
+# each holds a copy of the task queue's write end, so none ever sees the queue close.
+
+_PR_SET_PDEATHSIG = 1
+_IN_UNIT = False
+
+
+class _Stopped(BaseException):
+    """Raised in a worker on SIGTERM while it writes, so ``write_atomic`` removes its temporary file."""
+
+
+def _on_sigterm(signum, frame) -> None:
+    if _IN_UNIT:
+        raise _Stopped()
+    os._exit(128 + signum)
+
+
+def _worker_started(parent: int) -> None:
+    """Arrange for this worker to get SIGTERM when ``parent`` dies (Linux: the kernel's death
+    signal; elsewhere a thread that watches the parent), and to stop cleanly on it."""
+    signal.signal(signal.SIGTERM, _on_sigterm)
+    if sys.platform.startswith("linux") and _set_death_signal(signal.SIGTERM):
+        if os.getppid() != parent:  # the parent died before prctl took effect
+            os._exit(128 + signal.SIGTERM)
+        return
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True, name="marac-parent-watch").start()
+
+
+def _set_death_signal(signum: int) -> bool:
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(_PR_SET_PDEATHSIG, int(signum), 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _watch_parent(parent: int) -> None:
+    import time
+
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os.kill(os.getpid(), signal.SIGTERM)

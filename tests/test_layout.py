@@ -21,7 +21,7 @@ RANK = {
     "generator.settings": 1, "generator.library": 2, "generator.policy": 3, "generator.document": 4,
     "generator.signing.fields": 4,  # the signature fields the PDF writer adds; imports only errors
     "generator.render": 5, "generator.register": 5, "generator.signing": 6,
-    "generator.build": 7, "generator.audit": 7, "generator.web": 8, "generator.cli": 9,
+    "generator.build": 7, "generator.build_cache": 7, "generator.audit": 7, "generator.web": 8, "generator.cli": 9,
 }
 # Same rank, still forbidden: writers and the register never import each other.
 APART = {("generator.render", "generator.register"), ("generator.register", "generator.render")}

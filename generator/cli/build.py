@@ -33,18 +33,26 @@ def _csv_choice(allowed: tuple[str, ...] | list[str]):
               callback=_csv_choice(DOC_CHOICES), help="Documents, comma-separated: mop, isa, annex.")
 @click.option("--jobs", type=click.IntRange(1, 64), default=None,
               help="Processes to render with (default: the number of cores).")
-def build(configs, output, formats, kinds, jobs):
+@click.option("--force", is_flag=True,
+              help="Rebuild every file, even those unchanged since the last build.")
+def build(configs, output, formats, kinds, jobs, force):
     """Render the Operating Protocol, Information Sharing Agreement and annex.
 
-    Refuses to build, and writes nothing, when `marac check` finds errors.
+    Refuses to build, and writes nothing, when `marac check` finds errors. Files whose
+    settings, clauses, templates and tools are unchanged since the last build into the same
+    folder are skipped (see build-manifest.json there); --force rebuilds them.
     """
     from ..build import build_many
 
     def progress(done, total, files):
         if total > 1:
-            names = ", ".join(sorted({f.path.name for f in files}))
+            names = ", ".join(sorted({f.path.name for f in files if not f.skipped})) or "unchanged"
             click.echo(f"[{done}/{total}] {files[0].marac}: {names}", err=True)
 
-    built = build_many(configs, output, formats, kinds, jobs or os.cpu_count() or 1, progress=progress)
-    for item in built:
-        click.echo(f"wrote {item.path}  (edition {item.fingerprint[:12]})")
+    files = build_many(configs, output, formats, kinds, jobs or os.cpu_count() or 1, progress=progress,
+                       force=force)
+    for item in files:
+        if not item.skipped:
+            click.echo(f"wrote {item.path}  (edition {item.fingerprint[:12]})")
+    skipped = sum(item.skipped for item in files)
+    click.echo(f"{len(files) - skipped} files written, {skipped} skipped (unchanged since the last build)")

@@ -16,7 +16,6 @@ import click
 from .params import CONFIGS, ISO_DATE
 from ..dates import DEFAULT_WINDOW_DAYS
 from ..errors import DeliveryError
-from ..settings.schema import EMAIL
 
 TODAY = click.option("--today", type=ISO_DATE, metavar="YYYY-MM-DD",
                      help="See the dates as on this day (default: the real date).")
@@ -42,6 +41,8 @@ class SmtpAddress(click.ParamType):
 
 
 def _email_address(ctx, param, value):
+    from ..settings.schema import EMAIL  # the schema (pydantic) only when --from is given
+
     if value is not None and not EMAIL.match(value):
         raise click.BadParameter(f"'{value}' is not an email address (name@example.org.uk)")
     return value

@@ -8,7 +8,11 @@ appears literally in every output.
 from __future__ import annotations
 
 import enum
+import functools
+import hashlib
+import os
 import re
+from pathlib import Path
 from typing import Any
 
 from jinja2 import StrictUndefined, TemplateError
@@ -75,8 +79,10 @@ def _plain(value: Any) -> Any:
     return value
 
 
+@functools.cache
 def make_environment() -> SandboxedEnvironment:
-    """Return the sandboxed, strict environment clause texts are rendered in."""
+    """Return the sandboxed, strict environment clause texts are rendered in (one per process,
+    so each clause's compiled template is reused by every document)."""
     env = SandboxedEnvironment(
         undefined=StrictUndefined,
         autoescape=False,
@@ -116,7 +122,7 @@ class PlaceholderError(Exception):
 def render_text(env: SandboxedEnvironment, text: str, context: dict[str, Any]) -> str:
     """Return ``text`` with its placeholders filled. Refuses (PlaceholderError) bad templates."""
     try:
-        return env.from_string(text).render(context)
+        return _compiled(env, text).render(context)
     except TemplateError as exc:
         raise PlaceholderError(f"{type(exc).__name__}: {exc}") from None
 
@@ -124,6 +130,64 @@ def render_text(env: SandboxedEnvironment, text: str, context: dict[str, Any]) -
 def evaluate_condition(env: SandboxedEnvironment, expression: str, context: dict[str, Any]) -> bool:
     """Return the truth of a clause's ``when`` expression. Refuses (PlaceholderError) bad ones."""
     try:
-        return bool(env.compile_expression(expression, undefined_to_none=False)(**context))
+        return bool(_compiled_expression(env, expression)(**context))
     except TemplateError as exc:
         raise PlaceholderError(f"{type(exc).__name__}: {exc}") from None
+
+
+@functools.lru_cache(maxsize=4096)
+def _compiled(env: SandboxedEnvironment, text: str):
+    """Return ``text`` compiled in ``env``: once per process, and from Jinja2's bytecode cache on
+    disk when a previous process compiled the same text (compiling costs ~3 ms a clause, most of
+    a cold `marac status`). A text that fails to compile raises, and nothing is kept of it."""
+    cache = _bytecode_cache()
+    if cache is None:
+        return env.from_string(text)
+    from jinja2.bccache import Bucket
+
+    bucket = Bucket(env, hashlib.sha256((_CODE_VERSION() + text).encode("utf-8")).hexdigest(), "")
+    try:
+        cache.load_bytecode(bucket)
+    except Exception:  # noqa: BLE001 - the cache is an optimisation; any problem means compile
+        bucket.reset()
+    if bucket.code is None:
+        bucket.code = env.compile(text)
+        try:
+            cache.dump_bytecode(bucket)
+        except Exception:  # noqa: BLE001
+            pass
+    return env.template_class.from_code(env, bucket.code, env.make_globals(None), None)
+
+
+@functools.cache
+def _CODE_VERSION() -> str:  # noqa: N802
+    # The compiled code depends on the environment's options (set in this file) and on Jinja2.
+    import jinja2
+
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest() + jinja2.__version__
+
+
+@functools.cache
+def _bytecode_cache():
+    """Return a Jinja2 bytecode cache in the settings cache's folder, or None when caching is off
+    or the folder cannot be made (private to the user: the cache holds code that is run)."""
+    from jinja2 import FileSystemBytecodeCache
+
+    from ..settings.cache import cache_dir
+
+    folder = cache_dir()
+    if folder is None:
+        return None
+    folder = folder / "clause-templates"
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if folder.stat().st_uid != os.getuid() or folder.stat().st_mode & 0o022:
+            return None  # someone else could write code into it
+    except OSError:
+        return None
+    return FileSystemBytecodeCache(str(folder))
+
+
+@functools.lru_cache(maxsize=4096)
+def _compiled_expression(env: SandboxedEnvironment, expression: str):
+    return env.compile_expression(expression, undefined_to_none=False)

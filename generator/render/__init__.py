@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from ..document.model import Document
+if TYPE_CHECKING:  # the model only for the annotation: `marac --help` stays light
+    from ..document.model import Document
 
 # name: (module, file extension). The CLI's --format choices come from here.
 FORMATS: dict[str, tuple[str, str]] = {

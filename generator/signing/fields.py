@@ -1,38 +1,40 @@
 """Empty digital-signature fields over the signature cells of a rendered PDF.
 
 WeasyPrint writes the pages; qpdf (through pikepdf) repacks them into small object streams
-(see ``_repack``); pyHanko then adds, as one incremental update, one empty signature field per
-partner agency, placed exactly over that agency's signature cell. The PDF so has two
-revisions, and each partner's signature adds one. Each field is named after the cell's anchor
-(``sig-<agency-slug>``, never a '.') and carries a tooltip (``/TU``) naming the agency, its
-signatory and role.
+(see ``_repack``); then one pikepdf pass over the repacked file finds the signature cells and
+appends, as one incremental update written here, one empty signature field per partner agency,
+placed exactly over that agency's signature cell. The PDF so has two revisions, and each
+partner's signature adds one. Each field is named after the cell's anchor (``sig-<agency-slug>``,
+never a '.') and carries a tooltip (``/TU``) naming the agency, its signatory and role. pyHanko,
+which signs and verifies, is not imported to build: the update is plain PDF (ISO 32000-1 7.5.6,
+an incremental update with a cross-reference stream, 7.5.8).
 
 The fields are linked into the structure tree so the PDF stays tagged: each widget gets a
 ``/Form`` structure element (holding an object reference to the widget) inside the table cell
 it covers when that cell can be found (falling back to the document element), a
 ``/StructParent`` and an entry in the parent tree. Pages keep WeasyPrint's ``/Tabs /S``.
 
-The update is reproducible: pyHanko would stamp the current time into the document's
-metadata and a random second half into the file /ID. Neither happens here: the metadata keeps
-the document's own dates, and the second /ID half is an MD5 of the rendered bytes and the
-fields, so the same document gives the same bytes, in one process or many.
+The update is reproducible: it writes no date (the metadata keeps the document's own), and the
+second /ID half is an MD5 of the rendered bytes and the fields, so the same document gives the
+same bytes, in one process or many.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import re
+import zlib
 from dataclasses import dataclass
+from decimal import Decimal
 
 import pikepdf
-from pyhanko.pdf_utils import generic
-from pyhanko.pdf_utils.generic import pdf_name
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.sign.fields import SigFieldSpec, append_signature_field, ensure_sig_flags
 
 from ..errors import RenderError
 
 Box = tuple[int, float, float, float, float]  # page index, x, y, width, height (points, bottom-left)
+_PRINT_AND_LOCKED = 4 | 128  # annotation flags: print it; the widget itself cannot be moved or deleted
+_SIG_FLAGS = 3  # SignaturesExist | AppendOnly
 
 
 @dataclass(frozen=True)
@@ -42,17 +44,6 @@ class FieldSpec:
     name: str
     box: Box
     tooltip: str
-
-
-class _ReproducibleWriter(IncrementalPdfFileWriter):
-    """An incremental writer that leaves the document's metadata (dates, XMP) as rendered.
-
-    pyHanko's writer sets ModDate to the current time on write; its author documents
-    overriding ``_update_meta`` as the way to turn that off (pyHanko issue #223).
-    """
-
-    def _update_meta(self) -> None:
-        return None
 
 
 def add_signature_fields(data: bytes, fields: list[FieldSpec]) -> bytes:
@@ -68,30 +59,113 @@ def add_signature_fields(data: bytes, fields: list[FieldSpec]) -> bytes:
     if len(set(names)) != len(names) or any("." in name or not name for name in names):
         raise RenderError(f"signature field names must be unique and contain no '.': {', '.join(names)}")
     packed = _repack(data)
-    cells = signature_cells(packed, fields)
-    writer = _ReproducibleWriter(io.BytesIO(packed))
-    pages = int(writer.root["/Pages"]["/Count"])
-    for field in fields:
-        page, x, y, width, height = field.box
-        if not 0 <= page < pages:
-            raise RenderError(f"signature field {field.name} is on page {page + 1}, but the PDF has {pages} pages")
-        append_signature_field(writer, SigFieldSpec(
-            sig_field_name=field.name, on_page=page, box=_rect(x, y, width, height),
-            readable_field_name=field.tooltip))
-    _tag_widgets(writer, fields, cells)
-    # SignaturesExist | AppendOnly: viewers then add to the file instead of rewriting it, so the
-    # issued bytes stay the start of every signed copy, and signing changes no flag.
-    ensure_sig_flags(writer, lock_sig_flags=True)
-    writer._document_id = generic.ArrayObject([  # noqa: SLF001 - pin the random second half of /ID
-        writer._document_id[0], generic.ByteStringObject(_second_id(data, fields))])
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    with pikepdf.open(io.BytesIO(packed)) as pdf:
+        pages = len(pdf.pages)
+        for field in fields:
+            if not 0 <= field.box[0] < pages:
+                raise RenderError(f"signature field {field.name} is on page {field.box[0] + 1}, "
+                                  f"but the PDF has {pages} pages")
+        update = _Update(pdf)
+        cells = _cells(pdf, fields)
+        widgets = [_add_widget(pdf, update, field) for field in fields]
+        pdf.Root.AcroForm = update.new(pikepdf.Dictionary(Fields=pikepdf.Array(widgets), SigFlags=_SIG_FLAGS))
+        update.touch(pdf.Root)
+        _tag_widgets(pdf, update, fields, widgets, cells)
+        return packed + update.serialise(packed, _second_id(data, fields))
 
 
-def _rect(x: float, y: float, width: float, height: float) -> tuple:
-    # pyHanko writes the numbers as given; round so the file does not carry float noise.
-    return tuple(round(value, 3) for value in (x, y, x + width, y + height))
+class _Update:
+    """The objects an incremental update writes: those changed (by object number) and those new."""
+
+    def __init__(self, pdf: pikepdf.Pdf):
+        self.pdf = pdf
+        self.objects: dict[tuple[int, int], None] = {}  # ordered set of objgens
+
+    def new(self, value) -> pikepdf.Object:
+        """Return ``value`` made an indirect object of the update."""
+        made = self.pdf.make_indirect(value)
+        self.objects[made.objgen] = None
+        return made
+
+    def touch(self, obj: pikepdf.Object) -> None:
+        """Note that the indirect object ``obj`` was changed and must be written again."""
+        if not obj.is_indirect:
+            raise RenderError("internal: a direct PDF object cannot be written on its own")
+        self.objects[obj.objgen] = None
+
+    def serialise(self, previous: bytes, second_id: bytes) -> bytes:
+        """Return the update's bytes (objects, cross-reference stream, trailer) to append to ``previous``."""
+        found = re.search(rb"startxref\s+(\d+)\s+%%EOF\s*$", previous[-1024:])
+        if not found:
+            raise RenderError("the repacked PDF has no startxref; cannot add signature fields")
+        trailer = self.pdf.trailer
+        out = bytearray(b"" if previous.endswith(b"\n") else b"\n")
+        offsets: dict[int, tuple[int, int]] = {}
+        for objgen in sorted(self.objects):
+            offsets[objgen[0]] = (len(previous) + len(out), objgen[1])
+            out += _object_bytes(objgen, self.pdf.get_object(objgen))
+        xref_number = max(max(offsets), len(self.pdf.objects)) + 1
+        offsets[xref_number] = (len(previous) + len(out), 0)
+        numbers = sorted(offsets)
+        index, rows = [], bytearray()
+        for number in numbers:
+            if index and index[-2] + index[-1] == number:
+                index[-1] += 1
+            else:
+                index += [number, 1]
+            offset, generation = offsets[number]
+            rows += b"\x01" + offset.to_bytes(8, "big") + generation.to_bytes(2, "big")
+        stream = zlib.compress(bytes(rows), 9)
+        first_id = bytes(trailer.ID[0])
+        header = (f"<< /Type /XRef /Size {xref_number + 1} /W [ 1 8 2 ] "
+                  f"/Index [ {' '.join(map(str, index))} ] /Prev {int(found.group(1))} "
+                  f"/Root {_reference(trailer.Root)} /Info {_reference(trailer.Info)} "
+                  f"/ID [ <{first_id.hex()}> <{second_id.hex()}> ] "
+                  f"/Filter /FlateDecode /Length {len(stream)} >>").encode("ascii")
+        out += f"{xref_number} 0 obj\n".encode("ascii") + header + b"\nstream\n" + stream
+        out += b"\nendstream\nendobj\n" + f"startxref\n{offsets[xref_number][0]}\n%%EOF\n".encode("ascii")
+        return bytes(out)
+
+
+def _reference(obj: pikepdf.Object) -> str:
+    number, generation = obj.objgen
+    return f"{number} {generation} R"
+
+
+def _object_bytes(objgen: tuple[int, int], obj: pikepdf.Object) -> bytes:
+    head = f"{objgen[0]} {objgen[1]} obj\n".encode("ascii")
+    if isinstance(obj, pikepdf.Stream):
+        raw = obj.read_raw_bytes()
+        dictionary = pikepdf.Dictionary({key: value for key, value in obj.stream_dict.items() if key != "/Length"})
+        dictionary.Length = len(raw)
+        return head + dictionary.unparse() + b"\nstream\n" + raw + b"\nendstream\nendobj\n"
+    return head + obj.unparse(resolved=True) + b"\nendobj\n"
+
+
+def _add_widget(pdf: pikepdf.Pdf, update: _Update, field: FieldSpec) -> pikepdf.Object:
+    """Add one field (merged with its widget annotation, with an empty appearance) to its page."""
+    page_index, x, y, width, height = field.box
+    page = pdf.pages[page_index].obj
+    appearance = update.new(pikepdf.Stream(pdf, b"", Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Form,
+                                           BBox=pikepdf.Array(_numbers(0, 0, width, height)),
+                                           Resources=pikepdf.Dictionary()))
+    widget = update.new(pikepdf.Dictionary(
+        FT=pikepdf.Name.Sig, T=pikepdf.String(field.name), Type=pikepdf.Name.Annot,
+        Subtype=pikepdf.Name.Widget, F=_PRINT_AND_LOCKED, Rect=pikepdf.Array(_numbers(x, y, x + width, y + height)),
+        P=page, TU=pikepdf.String(field.tooltip), AP=pikepdf.Dictionary(N=appearance)))
+    annots = page.get("/Annots")
+    if annots is None:
+        page.Annots = pikepdf.Array([widget])
+        update.touch(page)
+    else:
+        annots.append(widget)
+        update.touch(annots if annots.is_indirect else page)
+    return widget
+
+
+def _numbers(*values: float) -> list[Decimal]:
+    # Three decimals: what the layout measures to, without float noise in the file.
+    return [Decimal(str(round(value, 3))) for value in values]
 
 
 def _second_id(data: bytes, fields: list[FieldSpec]) -> bytes:
@@ -104,11 +178,11 @@ def _second_id(data: bytes, fields: list[FieldSpec]) -> bytes:
 def _repack(data: bytes) -> bytes:
     """Return ``data`` rewritten by qpdf with object streams of at most 100 objects.
 
-    WeasyPrint puts every object in one object stream, and pyHanko re-reads a stream's whole
-    header for each object it fetches from it, so reading the structure tree of a long document
-    would take tens of seconds; qpdf's small streams make it a fraction of a second, for
-    pyHanko here and for every later reader of the signed copies. The rewrite keeps the
-    objects and the first /ID half, and its second half is computed from the content.
+    WeasyPrint puts every object in one object stream, and a reader that re-reads a stream's
+    whole header for each object it fetches from it (pyHanko does, when partners' signed copies
+    are verified) would take tens of seconds over a long document; qpdf's small streams make it a
+    fraction of a second. The rewrite keeps the objects and the first /ID half, and its second half
+    is computed from the content.
     """
     with pikepdf.open(io.BytesIO(data)) as source:
         out = io.BytesIO()
@@ -117,65 +191,49 @@ def _repack(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def _tag_widgets(writer: IncrementalPdfFileWriter, fields: list[FieldSpec],
-                 cells: list[tuple[int, int]]) -> None:
+def _tag_widgets(pdf: pikepdf.Pdf, update: _Update, fields: list[FieldSpec], widgets: list,
+                 cells: list) -> None:
     """Give each field's widget a /Form structure element, a /StructParent and a parent-tree entry.
 
-    ``cells`` holds the object number and generation of each field's table cell, in field
-    order, or is empty; then the elements go into the document element.
+    ``cells`` holds each field's table cell, in field order, or is empty; then the elements go
+    into the document element.
     """
-    root = writer.root
-    if "/StructTreeRoot" not in root:
+    tree_root = pdf.Root.get("/StructTreeRoot")
+    if tree_root is None:
         return  # an untagged PDF stays untagged
-    tree_root = root["/StructTreeRoot"]
-    nums = tree_root["/ParentTree"]["/Nums"]
+    parent_tree = tree_root.ParentTree
+    nums = parent_tree.Nums
     next_key = max((int(nums[i]) for i in range(0, len(nums), 2)), default=-1) + 1
     next_key = max(next_key, int(tree_root.get("/ParentTreeNextKey", 0)))
-    widgets = {str(ref.get_object()["/T"]): ref for ref in root["/AcroForm"]["/Fields"]}
-    document_element = _document_element(tree_root)
-    for index, field in enumerate(fields):
-        widget_ref = widgets[field.name]
-        widget = widget_ref.get_object()
-        page_ref = widget.raw_get("/P")
-        if cells:
-            parent_ref = generic.IndirectObject(cells[index][0], cells[index][1], writer.prev)
+    document_element = None if cells else _document_element(tree_root)
+    for index, (field, widget) in enumerate(zip(fields, widgets)):
+        parent = cells[index] if cells else document_element
+        page = widget.P
+        element = update.new(pikepdf.Dictionary(
+            Type=pikepdf.Name.StructElem, S=pikepdf.Name.Form, P=parent, Pg=page,
+            Alt=pikepdf.String(field.tooltip),
+            K=pikepdf.Dictionary(Type=pikepdf.Name.OBJR, Obj=widget, Pg=page)))
+        kids = parent.get("/K")
+        if isinstance(kids, pikepdf.Array):
+            kids.append(element)
+            update.touch(kids if kids.is_indirect else parent)
         else:
-            parent_ref = document_element
-        element_ref = writer.add_object(generic.DictionaryObject({
-            pdf_name("/Type"): pdf_name("/StructElem"),
-            pdf_name("/S"): pdf_name("/Form"),
-            pdf_name("/P"): parent_ref,
-            pdf_name("/Pg"): page_ref,
-            pdf_name("/Alt"): generic.TextStringObject(field.tooltip),
-            pdf_name("/K"): generic.DictionaryObject({
-                pdf_name("/Type"): pdf_name("/OBJR"),
-                pdf_name("/Obj"): widget_ref,
-                pdf_name("/Pg"): page_ref,
-            }),
-        }))
-        parent = parent_ref.get_object()
-        kids = parent.get("/K") if "/K" in parent else None
-        if isinstance(kids, generic.ArrayObject):
-            kids.append(element_ref)
-        elif kids is None:
-            parent[pdf_name("/K")] = generic.ArrayObject([element_ref])
-        else:
-            parent[pdf_name("/K")] = generic.ArrayObject([parent.raw_get("/K"), element_ref])
-        writer.mark_update(parent_ref)
-        widget[pdf_name("/StructParent")] = generic.NumberObject(next_key)
-        nums.append(generic.NumberObject(next_key))
-        nums.append(element_ref)
+            parent.K = pikepdf.Array([element] if kids is None else [kids, element])
+            update.touch(parent)
+        widget.StructParent = next_key
+        nums.append(next_key)
+        nums.append(element)
         next_key += 1
-    tree_root[pdf_name("/ParentTreeNextKey")] = generic.NumberObject(next_key)
-    writer.update_container(nums)
-    writer.update_container(tree_root)
+    tree_root.ParentTreeNextKey = next_key
+    update.touch(nums if nums.is_indirect else parent_tree)
+    update.touch(tree_root)
 
 
-def _document_element(tree_root) -> generic.IndirectObject:
-    kids = tree_root.raw_get("/K")
-    if isinstance(kids, generic.ArrayObject):
-        kids = kids.raw_get(0)
-    if not isinstance(kids, generic.IndirectObject):
+def _document_element(tree_root) -> pikepdf.Object:
+    kids = tree_root.get("/K")
+    if isinstance(kids, pikepdf.Array) and len(kids):
+        kids = kids[0]
+    if not isinstance(kids, pikepdf.Dictionary) or not kids.is_indirect:
         raise RenderError("the PDF's structure tree has no document element; cannot tag signature fields")
     return kids
 
@@ -189,21 +247,26 @@ def signature_cells(data: bytes, fields: list[FieldSpec]) -> list[tuple[int, int
     per field and each signature cell lies on its field's page.
     """
     with pikepdf.open(io.BytesIO(data)) as source:
-        tree_root = source.Root.get("/StructTreeRoot")
-        if tree_root is None:
+        return [cell.objgen for cell in _cells(source, fields)]
+
+
+def _cells(source: pikepdf.Pdf, fields: list[FieldSpec]) -> list:
+    """Return each field's signature cell (see ``signature_cells``) in an open PDF, or []."""
+    tree_root = source.Root.get("/StructTreeRoot")
+    if tree_root is None:
+        return []
+    rows: list[list] = []
+    _collect_rows(tree_root, rows, depth=0)
+    candidates = [cells for cells in rows
+                  if len(cells) == 5 and not _kids(cells[3]) and not _kids(cells[4])]
+    if len(candidates) < len(fields):
+        return []
+    chosen = [cells[3] for cells in candidates[-len(fields):]]
+    for cell, field in zip(chosen, fields):
+        page = cell.get("/Pg")
+        if page is None or page.objgen != source.pages[field.box[0]].obj.objgen or not cell.is_indirect:
             return []
-        rows: list[list] = []
-        _collect_rows(tree_root, rows, depth=0)
-        candidates = [cells for cells in rows
-                      if len(cells) == 5 and not _kids(cells[3]) and not _kids(cells[4])]
-        if len(candidates) < len(fields):
-            return []
-        chosen = [cells[3] for cells in candidates[-len(fields):]]
-        for cell, field in zip(chosen, fields):
-            page = cell.get("/Pg")
-            if page is None or page.objgen != source.pages[field.box[0]].obj.objgen:
-                return []
-        return [cell.objgen for cell in chosen]
+    return chosen
 
 
 def _collect_rows(element, rows: list, depth: int) -> None:

@@ -1,0 +1,125 @@
+"""Run a command and measure it: wall time, CPU time and peak memory of its whole process tree.
+
+- wall: from start to exit, ``time.perf_counter``;
+- CPU: user + system time of the process and every descendant it waited for (``os.wait4``'s
+  rusage), so worker processes and LibreOffice's soffice.bin count;
+- memory: PSS (proportional set size: shared pages divided among the processes sharing them),
+  summed over every live process of the tree, read from /proc/PID/smaps_rollup while polling;
+  the peak of that sum. PSS, not RSS: forked workers share most of their pages with the parent,
+  and RSS would count those pages once per process.
+
+Every command runs on the same CPU set (``CORES``), so two routes compared get the same cores.
+Linux only (reads /proc).
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+CORES = sorted(os.sched_getaffinity(0))
+POLL_SECONDS = 0.05
+
+
+@dataclass(frozen=True)
+class Run:
+    """One measured run."""
+
+    wall: float
+    cpu: float
+    pss_mib: float
+    code: int
+    stdout: str
+    stderr: str
+
+
+def _children_map() -> dict[int, list[int]]:
+    children: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as stream:
+                stat = stream.read()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(b")", 1)[1].split()[1])
+        children.setdefault(ppid, []).append(int(entry.name))
+    return children
+
+
+def tree_pss_kib(root: int) -> int:
+    """Return the PSS (KiB) summed over ``root`` and all its live descendants."""
+    children = _children_map()
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        stack.extend(children.get(pid, ()))
+        try:
+            with open(f"/proc/{pid}/smaps_rollup", "rb") as stream:
+                for line in stream:
+                    if line.startswith(b"Pss:"):
+                        total += int(line.split()[1])
+                        break
+        except OSError:
+            continue
+    return total
+
+
+def run(command: list[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> Run:
+    """Run ``command`` on ``CORES`` and return its measurements. Output is captured to files."""
+    import tempfile
+
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, stdout=out, stderr=err, env=env, cwd=cwd,
+                                   preexec_fn=lambda: os.sched_setaffinity(0, CORES))
+        peak = 0
+        while True:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            peak = max(peak, tree_pss_kib(process.pid))
+            time.sleep(POLL_SECONDS)
+        wall = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return Run(wall, usage.ru_utime + usage.ru_stime, peak / 1024, process.returncode,
+                   out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"))
+
+
+def checked(command: list[str], **kwargs) -> Run:
+    """``run``, refusing (SystemExit) a command that fails."""
+    result = run(command, **kwargs)
+    if result.code != 0:
+        raise SystemExit(f"failed ({result.code}): {' '.join(command)}\n{result.stderr[-3000:]}")
+    return result
+
+
+def summary(runs: list[Run]) -> str:
+    """Return 'wall median (min-max), CPU median (min-max), peak PSS median (max)' of ``runs``."""
+    walls, cpus, pss = [r.wall for r in runs], [r.cpu for r in runs], [r.pss_mib for r in runs]
+    return (f"wall {statistics.median(walls):6.2f} s ({min(walls):.2f}-{max(walls):.2f})   "
+            f"CPU {statistics.median(cpus):6.2f} s ({min(cpus):.2f}-{max(cpus):.2f})   "
+            f"peak PSS {statistics.median(pss):5.0f} MiB (max {max(pss):.0f})")
+
+
+def machine() -> str:
+    """Return a one-line description of the machine: CPUs, load, kernel."""
+    load = os.getloadavg()
+    model = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return (f"{os.cpu_count()} CPUs ({model}), runs pinned to CPUs {CORES}; load average "
+            f"{load[0]:.1f} {load[1]:.1f} {load[2]:.1f}; {os.uname().sysname} {os.uname().release}; "
+            f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
