@@ -18,6 +18,7 @@ from .atomic import write_atomic
 from .library.clauses import DOC_KINDS, load_library
 from .settings.loader import LoadedSettings
 from .errors import PolicyError, RenderError
+from .output_guard import check_target
 from .policy.gate import gate_many, require_clean
 from .document.model import Document
 from .render import extension, writer
@@ -40,14 +41,17 @@ def output_path(output: Path, document: Document, fmt: str) -> Path:
     return Path(output) / meta.slug / f"{meta.slug}-{meta.file_stem}{extension(fmt)}"
 
 
-def render_document(document: Document, formats: tuple[str, ...], output: Path) -> list[BuiltFile]:
+def render_document(document: Document, formats: tuple[str, ...], output: Path,
+                    force: bool = False) -> list[BuiltFile]:
     """Render one document in every format and write each file atomically; return them.
 
-    Refuses (``RenderError``) when a writer fails; files already written stay whole.
+    Refuses (``RenderError``) when a writer fails; files already written stay whole. Refuses
+    (``OverwriteRefused``) a target marac did not write, unless ``force`` (``output_guard``).
     """
     built = []
     for fmt in formats:
         target = output_path(output, document, fmt)
+        check_target(target, force)
         try:
             data = writer(fmt)(document)
             write_atomic(target, data)
@@ -57,14 +61,15 @@ def render_document(document: Document, formats: tuple[str, ...], output: Path) 
     return built
 
 
-def _build_unit(unit: tuple[LoadedSettings, str, tuple[str, ...], Path]) -> list[BuiltFile]:
-    loaded, kind, formats, output = unit
-    return render_document(assemble(loaded, load_library(), kind), formats, output)
+def _build_unit(unit: tuple[LoadedSettings, str, tuple[str, ...], Path, bool]) -> list[BuiltFile]:
+    loaded, kind, formats, output, force = unit
+    return render_document(assemble(loaded, load_library(), kind), formats, output, force)
 
 
 def build_many(arguments, output: Path, formats: tuple[str, ...], kinds: tuple[str, ...] = DOC_KINDS,
                jobs: int | None = None, today: dt.date | None = None,
-               progress: Callable[[int, int, list[BuiltFile]], None] | None = None) -> list[BuiltFile]:
+               progress: Callable[[int, int, list[BuiltFile]], None] | None = None,
+               force: bool = False) -> list[BuiltFile]:
     """Build every document of every Marac named by ``arguments``; return the files written.
 
     Refuses (``PolicyError`` with every finding) when any Marac fails the policy gate, and
@@ -75,7 +80,7 @@ def build_many(arguments, output: Path, formats: tuple[str, ...], kinds: tuple[s
     if failed:
         problems = [p for r in failed for p in r.findings]
         raise PolicyError(problems, heading="Nothing was built. Fix these first (marac check shows them):")
-    units = [(require_clean(r), kind, tuple(formats), Path(output)) for r in results for kind in kinds]
+    units = [(require_clean(r), kind, tuple(formats), Path(output), force) for r in results for kind in kinds]
     jobs = max(1, min(jobs or 1, len(units)))
     built: list[BuiltFile] = []
     if jobs == 1:

@@ -33,7 +33,9 @@ def _csv_choice(allowed: tuple[str, ...] | list[str]):
               callback=_csv_choice(DOC_CHOICES), help="Documents, comma-separated: mop, isa, annex.")
 @click.option("--jobs", type=click.IntRange(1, 64), default=None,
               help="Processes to render with (default: the number of cores).")
-def build(configs, output, formats, kinds, jobs):
+@click.option("--force", is_flag=True,
+              help="Write over files in the output folder that marac did not write (e.g. edited in Word).")
+def build(configs, output, formats, kinds, jobs, force):
     """Render the Operating Protocol, Information Sharing Agreement and annex.
 
     Refuses to build, and writes nothing, when `marac check` finds errors.
@@ -45,6 +47,7 @@ def build(configs, output, formats, kinds, jobs):
             names = ", ".join(sorted({f.path.name for f in files}))
             click.echo(f"[{done}/{total}] {files[0].marac}: {names}", err=True)
 
-    built = build_many(configs, output, formats, kinds, jobs or os.cpu_count() or 1, progress=progress)
+    built = build_many(configs, output, formats, kinds, jobs or os.cpu_count() or 1, progress=progress,
+                        force=force)
     for item in built:
         click.echo(f"wrote {item.path}  (edition {item.fingerprint[:12]})")
