@@ -79,7 +79,11 @@ def build_many(arguments, output: Path, formats: tuple[str, ...], kinds: tuple[s
     failed = [r for r in results if r.errors or r.loaded is None]
     if failed:
         problems = [p for r in failed for p in r.findings]
-        raise PolicyError(problems, heading="Nothing was built. Fix these first (marac check shows them):")
+        ready = [r.loaded.settings.marac.name for r in results if r not in failed]
+        waiting = (f" {', '.join(ready)} passed the check and will be built with the others once these "
+                   "are fixed (a build writes every Marac or none).") if ready else ""
+        raise PolicyError(problems, heading=f"Nothing was built: {len(failed)} of {len(results)} Maracs "
+                                            f"failed the check.{waiting} Fix these first (marac check shows them):")
     units = [(require_clean(r), kind, tuple(formats), Path(output), force) for r in results for kind in kinds]
     jobs = max(1, min(jobs or 1, len(units)))
     built: list[BuiltFile] = []

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from ..document.assemble import signature_anchor
 from ..settings.loader import LoadedSettings
 from ..dates import long_date
+from ..atomic import UnreadableFile, read_bounded
 from ..errors import RegisterError
 from ..register.editions import Edition, current_edition, load_editions, pdf_archive_path
 from ..register.ledger import Signature, agency_key, load_ledger, record_signature
@@ -26,6 +27,9 @@ from ..register.store import DOCUMENT_NAMES, display_path
 from .verify import VerifiedSignature, read_identity, verify_signed_copy
 
 MAX_BYTES = 100 * 1024 * 1024
+# What one signature may add to a PDF: its incremental update, the signature with its certificate
+# chain, timestamp and revocation data. Real ones are tens of kilobytes.
+SIGNATURE_ALLOWANCE = 2 * 1024 * 1024
 LOCAL_TIME = ZoneInfo("Europe/London")  # a signing time becomes the date in England and Wales
 NO_ROLE = "not stated in the certificate"
 
@@ -64,6 +68,7 @@ def import_signed_copy(loaded: LoadedSettings, path: Path, trust: Trust | None =
     data = _read(path)
     folder = loaded.folder
     settings = loaded.settings
+    _check_shape(data, load_editions(folder), folder, len(settings.partners))
     identity = read_identity(data)
     if identity.marac and identity.marac != settings.slug:
         raise RegisterError(f"this is a PDF of another Marac ('{identity.marac}'), not of {settings.marac.name} "
@@ -101,16 +106,38 @@ def import_signed_copy(loaded: LoadedSettings, path: Path, trust: Trust | None =
 
 
 def _read(path: Path) -> bytes:
+    """Return the file's bytes; refuse a missing file, a folder, a device or pipe, or one over MAX_BYTES."""
     try:
-        if path.stat().st_size > MAX_BYTES:
-            raise RegisterError(f"is larger than {MAX_BYTES // (1024 * 1024)} MB; that is no signed protocol")
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise RegisterError("does not exist; check the path") from None
-    except IsADirectoryError:
-        raise RegisterError("is a folder; give the signed PDF file") from None
-    except OSError as exc:
-        raise RegisterError(f"cannot be read ({exc.strerror or exc})") from None
+        return read_bounded(path, MAX_BYTES)
+    except UnreadableFile as exc:
+        if exc.too_large:
+            raise RegisterError(f"is larger than {MAX_BYTES // (1024 * 1024)} MB; that is no signed protocol") from None
+        reason = "does not exist; check the path" if exc.reason.startswith("file not found") else exc.reason
+        raise RegisterError(reason) from None
+
+
+def _check_shape(data: bytes, editions: list[Edition], folder: Path, partners: int) -> None:
+    """Refuse, before any PDF parsing, a file that cannot be a signed copy of an issued edition.
+
+    A signed copy is the issued PDF followed by one incremental update per signature, so it is
+    a PDF, it ends with %%EOF, and it is at most the largest archived edition plus a generous
+    allowance per partner. Parsing is what costs time and memory on a padded or junk file.
+    """
+    if not data.startswith(b"%PDF-"):
+        raise RegisterError("is not a PDF (it does not begin with %PDF-); ask for the signed PDF itself")
+    if b"%%EOF" not in data[-1024:]:
+        raise RegisterError("does not end as a PDF does (%%EOF), so it is damaged or has something added "
+                            "after the PDF; ask the agency for the signed PDF exactly as saved")
+    sizes = [archive.stat().st_size for archive in (pdf_archive_path(folder, e) for e in editions)
+             if archive.is_file()]
+    if not sizes:
+        return  # the edition checks below say what is missing
+    largest = max(sizes) + SIGNATURE_ALLOWANCE * (partners + 1)
+    if len(data) > largest:
+        raise RegisterError(
+            f"is {len(data) / 1048576:.1f} MB, more than any issued edition with a signature from every partner "
+            f"could be (at most {largest / 1048576:.1f} MB), so it was not opened: it has been padded or something "
+            "else was added. Ask the agency for the signed PDF exactly as their PDF program saved it.")
 
 
 def _find_edition(editions: list[Edition], fingerprint: str | None, data: bytes, folder: Path) -> Edition | None:
