@@ -124,10 +124,10 @@ def _check_shape(data: bytes, editions: list[Edition], folder: Path, partners: i
     allowance per partner. Parsing is what costs time and memory on a padded or junk file.
     """
     if not data.startswith(b"%PDF-"):
-        raise RegisterError("is not a PDF (it does not begin with %PDF-); ask for the signed PDF itself")
+        raise RegisterError("not a readable PDF (it does not begin with %PDF-); ask for the signed PDF itself")
     if b"%%EOF" not in data[-1024:]:
-        raise RegisterError("does not end as a PDF does (%%EOF), so it is damaged or has something added "
-                            "after the PDF; ask the agency for the signed PDF exactly as saved")
+        raise RegisterError("not a readable PDF: it does not end as a PDF does (%%EOF), so it is damaged or "
+                            "has something added after the PDF; ask the agency for the signed PDF exactly as saved")
     sizes = [archive.stat().st_size for archive in (pdf_archive_path(folder, e) for e in editions)
              if archive.is_file()]
     if not sizes:
