@@ -237,3 +237,10 @@ def test_issue_on_a_full_disk_leaves_no_orphan(tmp_path, monkeypatch, failing):
     answered(run("issue", folder, "--doc", "isa", "--version", "1.0"), 1, "No space left on device")
     left = sorted(p.name for p in (folder / "editions").iterdir()) if (folder / "editions").exists() else []
     assert [name for name in left if not name.endswith(".lock")] == []
+
+
+def test_import_refuses_a_trust_file_that_is_a_device(westmere, tmp_path):
+    signed = tmp_path / "signed.pdf"
+    signed.write_bytes(b"%PDF-1.7\n%%EOF\n")
+    answered(run("signatures", "import", westmere, signed, "--trust", "/dev/zero"), 1,
+             "--trust /dev/zero: is not an ordinary file")

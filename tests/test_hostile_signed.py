@@ -20,12 +20,18 @@ pytestmark = pytest.mark.slow
 JUNK = 99 * 1024 * 1024
 
 
-def test_junk_after_the_end_of_a_signed_copy_is_refused_before_parsing(marac, signed, tmp_path):
+def test_99_mib_of_junk_after_a_signed_copy_is_refused_unread(marac, signed, tmp_path):
     path = tmp_path / "padded.pdf"
     with path.open("wb") as stream:
         stream.write(signed["police"])
         stream.write(b"\0" * JUNK)
-    refused(run_import(marac, path), "does not end as a PDF does (%%EOF)")
+    refused(run_import(marac, path), "is 99.", "so it was not opened", "padded")
+    assert load_ledger(marac) == []
+
+
+def test_a_little_junk_after_the_end_of_a_signed_copy_is_refused_before_parsing(marac, signed, tmp_path):
+    data = signed["police"] + b"\0" * 4096
+    refused(run_import(marac, write(tmp_path, "tail.pdf", data)), "does not end as a PDF does (%%EOF)")
     assert load_ledger(marac) == []
 
 
