@@ -3,7 +3,9 @@
 A reminder lists the reviews that are due or overdue and, per document, the partner agencies
 that have not signed the current edition (given by the caller as ``outstanding``). It is
 plain text with the Marac's review dates attached as an iCalendar file. A Marac with nothing
-to say gets no email. One failed message never stops the others.
+to say gets no email. One failed message never stops the others; a server that fails (silent,
+refusing, rejecting the login) is not tried again in the same run, and ``SmtpServer.timeout``
+bounds the whole run, so a dead server costs one timeout, not one per Marac.
 """
 
 from __future__ import annotations

@@ -206,7 +206,8 @@ def write_entries(path: Path, header: str, key: str, entries: list[dict]) -> Non
             f"{display_path(path)}: with this entry it would be over {MAX_REGISTER_BYTES:,} bytes, the most "
             "marac reads back, so nothing was changed. Move older entries to an archive copy of the file "
             "(keep it with your records), leaving the current editions' entries, and try again.")
-    if yaml.load(text, Loader=_LOADER) != {key: entries}:  # noqa: S506 - a safe loader  # never write a file that reads back differently
+    # Never write a file that reads back differently (_LOADER is a safe loader).
+    if yaml.load(text, Loader=_LOADER) != {key: entries}:  # noqa: S506
         raise RegisterError(f"{display_path(path)}: the new entry could not be written faithfully; nothing was changed")
     try:
         write_atomic(path, text.encode("utf-8"))
