@@ -244,3 +244,12 @@ def test_import_refuses_a_trust_file_that_is_a_device(westmere, tmp_path):
     signed.write_bytes(b"%PDF-1.7\n%%EOF\n")
     answered(run("signatures", "import", westmere, signed, "--trust", "/dev/zero"), 1,
              "--trust /dev/zero: is not an ordinary file")
+
+
+@pytest.mark.parametrize("evidence", ["/dev/zero", "fifo"])
+def test_sign_refuses_evidence_that_is_a_device_or_a_pipe(westmere, tmp_path, evidence):
+    if evidence == "fifo":
+        evidence = tmp_path / "scan.pdf"
+        os.mkfifo(evidence)
+    answered(run(*sign_args(westmere), "--evidence", evidence), 1, "does not exist or is not a file")
+    assert not (westmere / "signatures.yaml").exists()

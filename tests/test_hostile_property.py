@@ -24,7 +24,7 @@ SPECIAL = [":", ": ", "- ", "!", "!!", "&a", "*a", "<<: ", "=", "{", "}", "[", "
            "@", "`", "?", "'", '"', "\t", "\n", "\r", "\x00", "\x1b", "\u202e", "\u2028", "\ufeff",
            "!!int ", "!!float ", "!!bool ", "!!timestamp ", "!!binary ", "!!python/object:os.system ",
            "!foo ", "~", "null", "yes", "no", "0x1F", "1e999", ".nan", "2023-02-30", "9999-12-31",
-           "tómás@example.org", "a" * 300, "    ", "---\n", "...\n"]
+           "tómás@example.org", "a" * 300, "    ", "---\n", "...\n", "[" * 120, "{a: " * 60, "- - - - - "]
 FRAGMENT = st.one_of(st.sampled_from(SPECIAL), st.text(max_size=12))
 
 

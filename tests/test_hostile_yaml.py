@@ -127,3 +127,14 @@ def test_a_date_outside_any_sane_range_is_refused_at_the_option(tmp_path, comman
     folder = copy_example(tmp_path / "westmere")
     result = run(*command, folder, "--today", day)
     answered(result, 2, f"'{day}' is outside the dates marac works with (1990-01-01 to 2199-12-31)")
+
+
+@pytest.mark.parametrize("body", [
+    "marac: " + "[" * 900 + "]" * 900 + "\n",
+    "marac:\n" + "".join(" " * depth + "a:\n" for depth in range(1, 990)),
+])
+def test_settings_nested_deeper_than_any_marac_needs_are_refused(tmp_path, body):
+    folder = tmp_path / "deep"
+    folder.mkdir()
+    (folder / "marac.yaml").write_text(body, encoding="utf-8")
+    answered(run("check", folder), 1, "nests blocks or lists more than 40 levels deep")

@@ -22,6 +22,7 @@ from ..atomic import UnreadableFile, read_bounded
 from ..errors import Problem
 
 MAX_BYTES = 1_000_000
+MAX_DEPTH = 40  # levels of nesting; the deepest real setting is about 5
 Path_ = tuple  # a dotted location, as a tuple of keys and list indexes
 
 
@@ -187,6 +188,9 @@ class _Walk:
         """Return the Python value of ``node``, recording lines below ``location`` as it goes."""
         if id(node) in self.seen:
             raise _AliasRefused(node.start_mark.line + 1)
+        if len(location) > MAX_DEPTH:  # before Python's own recursion limit turns it into a traceback
+            raise _TagRefused(node.start_mark.line + 1, f"nests blocks or lists more than {MAX_DEPTH} levels deep; "
+                                                        "a Marac's settings need a few levels at most")
         self.seen.add(id(node))
         self.lines[location] = node.start_mark.line + 1
         self._refuse_tag(node)
