@@ -96,3 +96,13 @@ def test_signing_alone_still_rewrites_the_xmp_and_is_accepted(marac, signed, tmp
     result = run_import(marac, write(tmp_path, "signed.pdf", signed["police"]))
     assert result.exit_code == 0, result.output
     assert [s.agency for s in load_ledger(marac)] == ["Westshire Police"]
+
+
+def test_an_issued_pdf_may_be_rebuilt_over_but_a_signed_copy_never(issued, signed, tmp_path):
+    from generator.output_guard import OverwriteRefused, check_target, made_by_marac
+
+    assert made_by_marac(write(tmp_path, "issued.pdf", issued[1]))
+    copy = write(tmp_path, "westmere-information-sharing-agreement.pdf", signed["police"])
+    assert not made_by_marac(copy)
+    with pytest.raises(OverwriteRefused, match="already exists and was not written by marac"):
+        check_target(copy)
