@@ -9,7 +9,7 @@ import threading
 import docx
 import pytest
 
-from hostile_helpers import answered, copy_example, run, tree
+from hostile_helpers import answered, copy_example, run
 from test_remind import second_marac
 
 TODAY = "2026-11-26"

@@ -128,7 +128,7 @@ def read_yaml(path: Path, display_name: str | None = None, expect: type = dict,
             raise refuse(f"{dotted}: this key appears twice; keep one of them", line)
     except _AliasRefused as exc:
         raise refuse("uses a YAML anchor and alias (& and *); write the values out in full", exc.line) from None
-    except _TagRefused as exc:
+    except _Refused as exc:
         raise refuse(exc.message, exc.line) from None
     except yaml.constructor.ConstructorError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
@@ -189,7 +189,7 @@ class _Walk:
         if id(node) in self.seen:
             raise _AliasRefused(node.start_mark.line + 1)
         if len(location) > MAX_DEPTH:  # before Python's own recursion limit turns it into a traceback
-            raise _TagRefused(node.start_mark.line + 1, f"nests blocks or lists more than {MAX_DEPTH} levels deep; "
+            raise _Refused(node.start_mark.line + 1, f"nests blocks or lists more than {MAX_DEPTH} levels deep; "
                                                         "a Marac's settings need a few levels at most")
         self.seen.add(id(node))
         self.lines[location] = node.start_mark.line + 1
@@ -204,7 +204,7 @@ class _Walk:
         for key_node, value_node in node.value:
             key = self.value(key_node, location + ("<key>",))
             if isinstance(key, (list, dict)):
-                raise _TagRefused(key_node.start_mark.line + 1, "a key must be plain text, not a list or a block")
+                raise _Refused(key_node.start_mark.line + 1, "a key must be plain text, not a list or a block")
             here = location + (key,)
             if key in result and self.duplicate is None:
                 self.duplicate = (dotted_path(here), key_node.start_mark.line + 1)
@@ -215,7 +215,7 @@ class _Walk:
 
 
     def _refuse_tag(self, node) -> None:
-        """Refuse (``_TagRefused``) an explicit tag (``!foo``, ``!!int``) or a merge key (``<<``).
+        """Refuse (``_Refused``) an explicit tag (``!foo``, ``!!int``) or a merge key (``<<``).
 
         A plain scalar is allowed only the tag YAML's own rules give its text (str, int, float,
         bool, null); a quoted one only str; a list or block only the standard ones. Anything else
@@ -229,13 +229,13 @@ class _Walk:
             if node.tag == expected and node.tag in _PLAIN_TAGS:
                 return
             if node.tag == _MERGE:
-                raise _TagRefused(line, "uses a YAML merge key ('<<:'); write the keys out in full")
+                raise _Refused(line, "uses a YAML merge key ('<<:'); write the keys out in full")
             if node.tag == _VALUE:
-                raise _TagRefused(line, f"'{node.value}' means something special in YAML; "
+                raise _Refused(line, f"'{node.value}' means something special in YAML; "
                                         f"put it in quotes, like \"{node.value}\"")
         elif node.tag == (_SEQ if isinstance(node, yaml.SequenceNode) else _MAP):
             return
-        raise _TagRefused(line, f"uses the YAML tag '{_short_tag(node.tag)}'; tags are not part of a Marac's "
+        raise _Refused(line, f"uses the YAML tag '{_short_tag(node.tag)}'; tags are not part of a Marac's "
                                 "settings: remove it and write the plain value (in quotes if it is text)")
 
 
@@ -248,7 +248,9 @@ def _short_tag(tag: str) -> str:
     return "!!" + tag[len(_YAML):] if tag.startswith(_YAML) else tag
 
 
-class _TagRefused(Exception):
+class _Refused(Exception):
+    """Something the walk refuses (a tag, a merge key, a list as a key, too deep); carries its line."""
+
     def __init__(self, line: int, message: str):
         self.line = line
         self.message = message
