@@ -1,7 +1,7 @@
 """Issue 11 rows 8 and 9: a signed copy padded with junk, and one whose title or XMP metadata was
 changed in an incremental update before it was signed. Both are refused and nothing is recorded.
 
-Uses the session's issued and signed ISA from test_signatures_import (rendered once)."""
+Uses the session's issued and signed ISA (conftest.py, rendered once)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
 import partner_signing as partner
 from generator.register.ledger import load_ledger
-from test_signatures_import import (POLICE_FIELD, issued, marac, pki, refused, run_import, signed,  # noqa: F401
-                                    write)
+from signed_copies import POLICE_FIELD
+from test_signatures_import import marac, refused, run_import, write  # noqa: F401  (marac is a fixture)
 
 pytestmark = pytest.mark.slow
 JUNK = 99 * 1024 * 1024
