@@ -8,11 +8,16 @@ exit 0 or 1 and a message, never a traceback, and each run stays well inside the
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis.configuration import set_hypothesis_home_dir
+
+# Hypothesis keeps caches in ./.hypothesis; generated files never go into the repository.
+set_hypothesis_home_dir(tempfile.mkdtemp(prefix="marac-hypothesis-"))
 
 from generator.cli import main
 
