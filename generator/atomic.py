@@ -1,10 +1,67 @@
-"""Write files so that a reader never sees half of one: temporary name, fsync, rename."""
+"""Whole files only: write via a temporary name, fsync and rename; read a regular file, bounded.
+
+A reader never sees half a written file, and reading never hangs on a pipe, never reads a
+device such as /dev/zero without end, and never holds more than its limit in memory.
+"""
 
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
+
+_CHUNK = 1 << 20
+
+
+class UnreadableFile(Exception):
+    """A file that ``read_bounded`` refuses; ``reason`` says why in words for a message."""
+
+    def __init__(self, reason: str, too_large: bool = False):
+        super().__init__(reason)
+        self.reason = reason
+        self.too_large = too_large
+
+
+def read_bounded(path: Path, max_bytes: int) -> bytes:
+    """Return the bytes of the regular file at ``path``, at most ``max_bytes`` of them.
+
+    Refuses (``UnreadableFile``) a path that is missing, a folder, a device, a pipe or a
+    socket (even through a symbolic link), one that cannot be opened, and a file longer than
+    ``max_bytes``: the limit is enforced while reading, so a file that grows as it is read, or
+    that lies about its size, is still stopped at the limit.
+    """
+    try:
+        # O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever.
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        raise UnreadableFile("file not found; check the path") from None
+    except IsADirectoryError:
+        raise UnreadableFile("is a folder, not a file") from None
+    except OSError as exc:
+        raise UnreadableFile(f"cannot be read ({exc.strerror or exc})") from None
+    try:
+        mode = os.fstat(descriptor).st_mode
+        if stat.S_ISDIR(mode):
+            raise UnreadableFile("is a folder, not a file")
+        if not stat.S_ISREG(mode):
+            raise UnreadableFile("is not an ordinary file (it is a device, a pipe or a socket); "
+                                 "give the path of a real file")
+        chunks, total = [], 0
+        while True:
+            chunk = os.read(descriptor, min(_CHUNK, max_bytes + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > max_bytes:
+                raise UnreadableFile(f"is larger than {max_bytes:,} bytes, the most this file may hold",
+                                     too_large=True)
+        return b"".join(chunks)
+    except OSError as exc:
+        raise UnreadableFile(f"cannot be read ({exc.strerror or exc})") from None
+    finally:
+        os.close(descriptor)
 
 
 def write_atomic(path: Path, data: bytes) -> Path:

@@ -26,6 +26,7 @@ from .build_cache import Entry, Manifest, content_key, output_key
 from .document.assemble import assemble
 from .document.model import Document
 from .errors import MaracError, PolicyError, RenderError
+from .output_guard import check_target
 from .library.clauses import DOC_KINDS, load_library
 from .policy.gate import gate_many, require_clean
 from .render import extension, writer
@@ -57,6 +58,7 @@ class _Unit:
     keys: tuple[str, ...]
     previous: tuple[Entry | None, ...]
     output: Path
+    force: bool = False  # also replace files marac did not write (output_guard)
 
 
 def output_path(output: Path, document: Document, fmt: str) -> Path:
@@ -69,14 +71,17 @@ def _target(output: Path, slug: str, file_stem: str, fmt: str) -> Path:
     return Path(output) / slug / f"{slug}-{file_stem}{extension(fmt)}"
 
 
-def render_document(document: Document, formats: tuple[str, ...], output: Path) -> list[BuiltFile]:
+def render_document(document: Document, formats: tuple[str, ...], output: Path,
+                    force: bool = False) -> list[BuiltFile]:
     """Render one document in every format and write each file atomically; return them.
 
-    Refuses (``RenderError``) when a writer fails; files already written stay whole.
+    Refuses (``RenderError``) when a writer fails; files already written stay whole. Refuses
+    (``OverwriteRefused``) a target marac did not write, unless ``force`` (``output_guard``).
     """
     built = []
     for fmt in formats:
         target = output_path(output, document, fmt)
+        check_target(target, force)
         try:
             data = writer(fmt)(document)
             write_atomic(target, data)
@@ -103,7 +108,7 @@ def _build_unit(unit: _Unit) -> tuple[list[BuiltFile], str | None]:
                                        document.meta.fingerprint, previous.sha256, skipped=True, content=content))
                 continue
             built += [dataclasses.replace(item, content=content)
-                      for item in render_document(document, (fmt,), unit.output)]
+                      for item in render_document(document, (fmt,), unit.output, unit.force)]
         return built, None
     except MaracError as exc:
         return built, exc.format_message()
@@ -132,7 +137,11 @@ def build_many(arguments, output: Path, formats: tuple[str, ...], kinds: tuple[s
     failed = [r for r in results if r.errors or r.loaded is None]
     if failed:
         problems = [p for r in failed for p in r.findings]
-        raise PolicyError(problems, heading="Nothing was built. Fix these first (marac check shows them):")
+        ready = [r.loaded.settings.marac.name for r in results if r not in failed]
+        waiting = (f" {', '.join(ready)} passed the check and will be built with the others once these "
+                   "are fixed (a build writes every Marac or none).") if ready else ""
+        raise PolicyError(problems, heading=f"Nothing was built: {len(failed)} of {len(results)} Maracs "
+                                            f"failed the check.{waiting} Fix these first (marac check shows them):")
     output = Path(output)
     manifest = Manifest(output) if force else Manifest.load(output)
     library = load_library()
@@ -156,7 +165,7 @@ def build_many(arguments, output: Path, formats: tuple[str, ...], kinds: tuple[s
                     previous.append(entry)
                     expected.append(path)
             if todo:
-                units.append(_Unit(loaded, kind, tuple(todo), tuple(keys), tuple(previous), output))
+                units.append(_Unit(loaded, kind, tuple(todo), tuple(keys), tuple(previous), output, force))
     built: list[BuiltFile] = []
     problem = None
     try:

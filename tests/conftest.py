@@ -50,3 +50,27 @@ def built_examples(tmp_path_factory) -> Path:
     result = CliRunner().invoke(main, ["build", str(EXAMPLES), "-o", str(output), "--jobs", "2"])
     assert result.exit_code == 0, result.output
     return output
+
+
+@pytest.fixture(scope="session")
+def pki() -> dict:
+    """Throwaway certificates for signing PDFs (see tests/signed_copies.py)."""
+    from signed_copies import make_pki
+
+    return make_pki()
+
+
+@pytest.fixture(scope="session")
+def issued(tmp_path_factory) -> tuple[Path, bytes]:
+    """Westmere with its ISA issued three days ago, and the archived PDF partners are sent (rendered once)."""
+    from signed_copies import issue_westmere
+
+    return issue_westmere(tmp_path_factory.mktemp("issued"))
+
+
+@pytest.fixture(scope="session")
+def signed(issued, pki) -> dict[str, bytes]:
+    """The issued ISA signed by the police, and that copy signed in turn by housing."""
+    from signed_copies import sign_copies
+
+    return sign_copies(issued, pki)

@@ -28,54 +28,15 @@ from generator.register.ledger import load_ledger
 from generator.render import pdf
 
 import partner_signing as partner
-from test_editions import days_ago, edit_settings, set_version  # tests/ is on sys.path (no package)
+from signed_copies import HOUSING, POLICE, POLICE_FIELD, copy_marac, issue_isa
+from test_editions import days_ago, set_version  # tests/ is on sys.path (no package)
 
 pytestmark = pytest.mark.slow
 
 REPO = Path(__file__).resolve().parent.parent
-POLICE, HOUSING = "Westshire Police", "Westmere District Council, Housing Services"
-POLICE_FIELD, HOUSING_FIELD = "sig-westshire-police", "sig-westmere-district-council-housing-services"
 UNTRUSTED = "integrity verified; signer identity not verified against a trust list"
-
-
-def copy_marac(source: Path, target: Path, slug: str | None = None) -> Path:
-    shutil.copytree(source, target, ignore=shutil.ignore_patterns("editions", "signatures.yaml"))
-    if slug:
-        def rename(data):
-            data["marac"]["slug"] = slug
-            data["marac"]["name"] = slug.title() + " Marac"
-        edit_settings(target, rename)
-    return target
-
-
-def issue_isa(folder: Path, date: str) -> bytes:
-    result = CliRunner().invoke(main, ["issue", str(folder), "--doc", "isa", "--version", "1.0", "--date", date])
-    assert result.exit_code == 0, result.output
-    return (folder / "editions" / "isa-1.0.pdf").read_bytes()
-
-
-@pytest.fixture(scope="session")
-def pki():
-    ca = partner.make_ca()
-    police = partner.issue_cert(ca, "Andrew Polglase", POLICE)
-    housing = partner.issue_cert(ca, "Sam Deputy", "Westmere District Council", title="Deputy Housing Manager")
-    return {"ca": ca, "police": partner.pdf_signer(police, ca), "housing": partner.pdf_signer(housing, ca),
-            "other_ca": partner.make_ca("Unrelated Root CA")}
-
-
-@pytest.fixture(scope="session")
-def issued(tmp_path_factory) -> tuple[Path, bytes]:
-    """Westmere with its ISA issued three days ago; the archived PDF partners are sent."""
-    folder = copy_marac(REPO / "local_configs" / "westmere", tmp_path_factory.mktemp("issued") / "westmere")
-    return folder, issue_isa(folder, days_ago(3))
-
-
-@pytest.fixture(scope="session")
-def signed(issued, pki) -> dict[str, bytes]:
-    """The issued ISA signed by the police, and that copy signed in turn by housing."""
-    _, data = issued
-    police = partner.sign_field(data, POLICE_FIELD, pki["police"])
-    return {"police": police, "both": partner.sign_field(police, HOUSING_FIELD, pki["housing"])}
+# pki, issued and signed are session fixtures in conftest.py (built by signed_copies), shared with
+# test_hostile_signed.py so the ISA is rendered once per session.
 
 
 @pytest.fixture

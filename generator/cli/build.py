@@ -34,7 +34,8 @@ def _csv_choice(allowed: tuple[str, ...] | list[str]):
 @click.option("--jobs", type=click.IntRange(1, 64), default=None,
               help="Processes to render with (default: the number of cores).")
 @click.option("--force", is_flag=True,
-              help="Rebuild every file, even those unchanged since the last build.")
+              help="Rebuild every file, even those unchanged since the last build, and write over files "
+                   "in the output folder that marac did not write (e.g. saved from Word).")
 def build(configs, output, formats, kinds, jobs, force):
     """Render the Operating Protocol, Information Sharing Agreement and annex.
 

@@ -99,7 +99,8 @@ def sign(config, doc, agency, name, role, signed_on, method, evidence):
               help="table for people, json for governance tools.")
 @click.option("--record", type=click.Path(file_okay=False, path_type=Path),
               help="Also write a signature record PDF per issued document into this folder.")
-def status(config, fmt, record):
+@click.option("--force", is_flag=True, help="With --record: write over files there that marac did not write.")
+def status(config, fmt, record, force):
     """Show, per document, the issued edition, who signed, who has not, and the review due date."""
     from ..library.clauses import load_library
     from ..register.status import format_table, marac_status
@@ -112,7 +113,7 @@ def status(config, fmt, record):
     if record is not None:
         from ..signing.record import write_signature_records
 
-        for path in write_signature_records(result, record):
+        for path in write_signature_records(result, record, force=force):
             click.echo(f"wrote {path}", err=True)
         for doc in result.documents:
             if doc.edition is None:

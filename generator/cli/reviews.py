@@ -41,10 +41,13 @@ class SmtpAddress(click.ParamType):
 
 
 def _email_address(ctx, param, value):
-    from ..settings.schema import EMAIL  # the schema (pydantic) only when --from is given
+    from ..settings.text_rules import check_email  # not at import: keeps --help light
 
-    if value is not None and not EMAIL.match(value):
-        raise click.BadParameter(f"'{value}' is not an email address (name@example.org.uk)")
+    if value is not None:
+        try:
+            check_email(value)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc)) from None
     return value
 
 
@@ -58,7 +61,9 @@ def _email_address(ctx, param, value):
               help="Also write the due dates to this iCalendar file (Outlook, Google Calendar).")
 @click.option("--fail-on", type=click.Choice(["due", "overdue"]),
               help="Exit 1 when any review has this status or worse (for cron and CI).")
-def reviews(configs, today, within, fmt, ics, fail_on):
+@click.option("--force", is_flag=True, help="With --ics: write over a file that is not a marac calendar "
+              "(never over marac.yaml, signatures.yaml or editions/).")
+def reviews(configs, today, within, fmt, ics, fail_on, force):
     """List when each MOP, ISA and specialist pathways list is due for review (G16, G21).
 
     One row per document per Marac, earliest due first. Exits 1 when a Marac's settings
@@ -67,6 +72,10 @@ def reviews(configs, today, within, fmt, ics, fail_on):
     from ..register.review_formats import render_csv, render_json, render_table, terminal_is_fancy
     from ..register.reviews import collect_reviews
 
+    if ics:
+        from ..output_guard import check_target
+
+        check_target(ics, force)  # before anything is printed: a refused --ics changes nothing
     report = collect_reviews(configs, today or dt.date.today(), within)
     if fmt == "json":
         click.echo(render_json(report))
@@ -80,7 +89,7 @@ def reviews(configs, today, within, fmt, ics, fail_on):
     if ics:
         from ..register.calendar_export import write_calendar  # icalendar only when asked
 
-        count = write_calendar(ics, report.rows)
+        count = write_calendar(ics, report.rows, force)
         message = f"wrote {count} review dates to {ics}" if count else f"no review dates: {ics} not written"
         click.echo(message, err=True)
     if report.fails(fail_on):
@@ -99,7 +108,10 @@ def reviews(configs, today, within, fmt, ics, fail_on):
 @click.option("--starttls", is_flag=True, help="Encrypt the connection with STARTTLS.")
 @click.option("--user", metavar="U", help="Log in as U; the password comes from the "
               "environment variable MARAC_SMTP_PASSWORD.")
-def remind(configs, smtp, sender, today, within, dry_run, starttls, user):
+@click.option("--timeout", type=click.FloatRange(1, 600), default=20, show_default=True, metavar="SECONDS",
+              help="Give up on the SMTP server after this long, for the whole run; a server that fails "
+                   "is not tried again for the other Maracs.")
+def remind(configs, smtp, sender, today, within, dry_run, starttls, user, timeout):
     """Email each coordinator (copied to the governance contact) what is due or overdue.
 
     One plain-text email per Marac with its review dates attached as an .ics file; a
@@ -116,7 +128,7 @@ def remind(configs, smtp, sender, today, within, dry_run, starttls, user):
             raise click.UsageError("--smtp HOST:PORT is required to send (or use --dry-run).")
         if user and not starttls and not is_loopback(smtp[0]):
             raise click.UsageError("--user sends a password: add --starttls so it is encrypted.")
-        server = smtp_server(smtp, starttls, user, os.environ)
+        server = smtp_server(smtp, starttls, user, os.environ, timeout)
     report = collect_reviews(configs, today or dt.date.today(), within)
     library = load_library()
     outcomes = send_reminders(report, server, sender, dry_run,

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+TRUST_MAX_BYTES = 10_000_000  # a file of root certificates is kilobytes; a bundle of every CA, about 1 MB
+
 UNTRUSTED = "integrity verified; signer identity not verified against a trust list"
 
 
@@ -35,7 +37,13 @@ def import_signed(config, files, trust_file):
     loaded = load_marac(config)
     trust = None
     if trust_file is not None:
-        trust = Trust(load_trust_roots(trust_file.read_bytes(), str(trust_file)), str(trust_file))
+        from ..atomic import UnreadableFile, read_bounded
+
+        try:
+            pem = read_bounded(trust_file, TRUST_MAX_BYTES)
+        except UnreadableFile as exc:
+            raise MaracError(f"--trust {trust_file}: {exc.reason}") from None
+        trust = Trust(load_trust_roots(pem, str(trust_file)), str(trust_file))
     trust_line = f"signer identity verified against {trust_file}" if trust else UNTRUSTED
     failed = 0
     for path in files:

@@ -5,6 +5,7 @@ Used by ``check`` (prints everything) and by every command that writes (refuses 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,10 +47,44 @@ def gate_one(path: Path, library: Library, today: dt.date | None = None) -> Gate
 def gate_many(arguments, today: dt.date | None = None) -> list[GateResult]:
     """Return a ``GateResult`` per Marac named by CONFIG arguments (files or folders).
 
-    Refuses (``ConfigError``) only arguments that name no settings at all.
+    Besides each Marac's own findings: an error on every Marac whose slug another Marac given
+    also has (their files would overwrite each other in output/<slug>/), and a warning when a
+    slug differs from its folder's name. Refuses (``ConfigError``) only arguments that name
+    no settings at all.
     """
     library = load_library()
-    return [gate_one(path, library, today) for path in resolve_config_paths(arguments)]
+    results = [gate_one(path, library, today) for path in resolve_config_paths(arguments)]
+    return _with_slug_findings(results)
+
+
+def _with_slug_findings(results: list[GateResult]) -> list[GateResult]:
+    by_slug: dict[str, list[GateResult]] = {}
+    for result in results:
+        if result.loaded is not None:
+            by_slug.setdefault(result.loaded.settings.slug, []).append(result)
+    out = []
+    for result in results:
+        loaded = result.loaded
+        if loaded is None:
+            out.append(result)
+            continue
+        slug, folder = loaded.settings.slug, loaded.folder.resolve().name
+        line = loaded.line_of("marac", "slug")
+        extra = []
+        others = [other.loaded.display_name for other in by_slug[slug] if other is not result]
+        if others:
+            extra.append(Problem(loaded.display_name, line, "marac.slug", (
+                f"'{slug}' is also the slug of {', '.join(others)}; both would be built into output/{slug}/ "
+                "and one would overwrite the other. Give each Marac its own marac.slug"
+                + (f" (e.g. its folder's name, '{folder}')" if folder != slug else "")
+                + " and its own marac.name")))
+        elif slug != folder and loaded.source.path.name == "marac.yaml":
+            extra.append(Problem(loaded.display_name, line, "marac.slug", (
+                f"is '{slug}' but the folder is '{folder}'; its documents are built into output/{slug}/. "
+                f"If this is a copy of another Marac, set marac.slug: {folder} (and marac.name)"),
+                severity="warning"))
+        out.append(dataclasses.replace(result, findings=result.findings + tuple(extra)) if extra else result)
+    return out
 
 
 def require_clean(result: GateResult) -> LoadedSettings:

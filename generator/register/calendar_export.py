@@ -18,6 +18,7 @@ from icalendar import Alarm, Calendar, Event
 
 from ..dates import long_date
 from ..errors import MaracError
+from ..output_guard import check_target
 from .reviews import ReviewRow, what_review_involves
 
 PRODID = "-//Marac protocols//marac reviews//EN"
@@ -57,13 +58,15 @@ def review_calendar(rows: Iterable[ReviewRow]) -> bytes:
     return calendar.to_ical()
 
 
-def write_calendar(path: Path, rows: Iterable[ReviewRow]) -> int:
+def write_calendar(path: Path, rows: Iterable[ReviewRow], force: bool = False) -> int:
     """Write the calendar of ``rows`` to ``path`` and return how many events it holds.
 
     Writes nothing and returns 0 when no row has a due date. The file is written to a
     temporary name and renamed, so a failure leaves no partial file. Refuses
-    (``MaracError``) a path that cannot be written.
+    (``MaracError``) a path that cannot be written, and (``OverwriteRefused``) a Marac's
+    record or, without ``force``, an existing file that is not a marac calendar.
     """
+    check_target(Path(path), force)
     rows = dated_rows(rows)
     if not rows:
         return 0

@@ -154,12 +154,19 @@ def issue_edition(loaded: LoadedSettings, library: Library, document: str, versi
             _check_follows(latest, name, version, issued)
         archive = index.parent / f"{document}-{version}.txt"
         pdf_bytes = render_pdf(text_now) if render_pdf is not None else None
-        _archive(archive, canonical_text(text_now).encode("utf-8"))
         edition = Edition(document=document, version=version, issued=issued,
                           fingerprint=text_now.meta.fingerprint, file=archive.name,
                           library_version=library.version, recorded_at=utc_now())
-        pdf = _archive(pdf_archive_path(folder, edition), pdf_bytes) if pdf_bytes is not None else None
-        write_entries(index, INDEX_HEADER, "editions", [plain(e) for e in editions + [edition]])
+        written: list[Path] = []
+        try:  # all or nothing: the archives first, the index last; on failure no orphan is left
+            written.append(_archive(archive, canonical_text(text_now).encode("utf-8")))
+            pdf = _archive(pdf_archive_path(folder, edition), pdf_bytes) if pdf_bytes is not None else None
+            if pdf is not None:
+                written.append(pdf)
+            write_entries(index, INDEX_HEADER, "editions", [plain(e) for e in editions + [edition]])
+        except BaseException:
+            _remove(written)
+            raise
     warning = None
     if latest is not None and _only_version_changed(loaded, library, document, latest):
         warning = (f"the text of {name} {version} is the same as edition {latest.version} apart from its "
@@ -175,6 +182,15 @@ def _archive(path: Path, data: bytes) -> Path:
     except OSError as exc:
         raise RegisterError(f"{display_path(path)}: cannot be written ({exc.strerror or exc})") from None
     return path
+
+
+def _remove(paths: list[Path]) -> None:
+    """Remove the archives of an issue that failed: no edition in the index names them."""
+    for path in paths:
+        try:
+            path.unlink()
+        except OSError:
+            pass
 
 
 def _check_version_matches_settings(loaded: LoadedSettings, document: str, version: str) -> None:

@@ -3,7 +3,9 @@
 A reminder lists the reviews that are due or overdue and, per document, the partner agencies
 that have not signed the current edition (given by the caller as ``outstanding``). It is
 plain text with the Marac's review dates attached as an iCalendar file. A Marac with nothing
-to say gets no email. One failed message never stops the others.
+to say gets no email. One failed message never stops the others; a server that fails (silent,
+refusing, rejecting the login) is not tried again in the same run, and ``SmtpServer.timeout``
+bounds the whole run, so a dead server costs one timeout, not one per Marac.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import ipaddress
 import smtplib
 import ssl
 import textwrap
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -26,6 +29,11 @@ from .reviews import (DOCUMENT_TITLES, DOCUMENTS, MaracReviews, ReviewReport, Re
                       describe_when, sort_key, what_review_involves)
 
 PASSWORD_VARIABLE = "MARAC_SMTP_PASSWORD"
+DEFAULT_TIMEOUT = 20.0
+# Failures of the server or the connection rather than of one message: once one happens in a
+# run, the other Maracs are not tried again, so a silent server costs one timeout, not one each.
+_SERVER_FAILURES = (OSError, smtplib.SMTPConnectError, smtplib.SMTPServerDisconnected,
+                    smtplib.SMTPHeloError, smtplib.SMTPNotSupportedError, smtplib.SMTPAuthenticationError)
 WIDTH = 76
 Outstanding = Mapping[str, Sequence[str]]
 
@@ -39,7 +47,7 @@ class SmtpServer:
     starttls: bool = False
     user: str | None = None
     password: str | None = None
-    timeout: float = 30.0
+    timeout: float = DEFAULT_TIMEOUT  # seconds for the whole run, not per message
 
     @property
     def label(self) -> str:
@@ -87,10 +95,11 @@ def is_loopback(host: str) -> bool:
 
 
 def smtp_server(address: tuple[str, int], starttls: bool, user: str | None,
-                environ: Mapping[str, str]) -> SmtpServer:
+                environ: Mapping[str, str], timeout: float = DEFAULT_TIMEOUT) -> SmtpServer:
     """Return the server to send through, the password taken from ``MARAC_SMTP_PASSWORD``.
 
-    Refuses (``MaracError``) a ``user`` when the variable is not set.
+    ``timeout`` bounds, in seconds, everything sent to this server in one run. Refuses
+    (``MaracError``) a ``user`` when the variable is not set.
     """
     password = None
     if user:
@@ -99,7 +108,7 @@ def smtp_server(address: tuple[str, int], starttls: bool, user: str | None,
             raise MaracError(f"--user {user} needs the password in the environment variable "
                              f"{PASSWORD_VARIABLE}; set it (it is never taken from a flag)")
     host, port = address
-    return SmtpServer(host=host, port=port, starttls=starttls, user=user, password=password)
+    return SmtpServer(host=host, port=port, starttls=starttls, user=user, password=password, timeout=timeout)
 
 
 def compose_reminder(marac: MaracReviews, today: dt.date, window_days: int,
@@ -148,6 +157,7 @@ def send_reminders(report: ReviewReport, server: SmtpServer | None, sender: str 
     if server is None and not dry_run:
         raise ValueError("a server is needed unless dry_run is set")
     outcomes = []
+    session = _Session(server) if server is not None else None
     for marac in report.maracs:
         if marac.loaded is None:
             outcomes.append(Outcome(marac.config.as_posix(), "error",
@@ -159,13 +169,18 @@ def send_reminders(report: ReviewReport, server: SmtpServer | None, sender: str 
         except MaracError as exc:  # e.g. a damaged signatures ledger
             outcomes.append(Outcome(name, "error", f"no reminder: {exc.message}"))
             continue
-        message = compose_reminder(marac, report.today, report.window_days, sender, outstanding)
+        try:
+            message = compose_reminder(marac, report.today, report.window_days, sender, outstanding)
+        except (ValueError, TypeError, UnicodeError) as exc:  # e.g. a header email cannot carry
+            outcomes.append(Outcome(name, "error", f"no reminder: it could not be written ({exc}); "
+                                                   "run marac check on this Marac"))
+            continue
         if message is None:
             outcomes.append(Outcome(name, "nothing", "nothing due, overdue or unsigned: no email"))
         elif dry_run:
             outcomes.append(Outcome(name, "preview", preview(message)))
         else:
-            outcomes.append(_deliver(name, message, server))
+            outcomes.append(session.deliver(name, message))
     return outcomes
 
 
@@ -181,21 +196,49 @@ def preview(message: EmailMessage) -> str:
     return "\n".join(lines)
 
 
-def _deliver(name: str, message: EmailMessage, server: SmtpServer) -> Outcome:
-    recipients = ", ".join(str(message[h]) for h in ("To", "Cc") if message[h])
-    try:
-        with smtplib.SMTP(server.host, server.port, timeout=server.timeout) as smtp:
-            if server.starttls:
-                smtp.starttls(context=ssl.create_default_context())
-            if server.user:
-                smtp.login(server.user, server.password or "")
-            refused = smtp.send_message(message)
-    except (smtplib.SMTPException, OSError) as exc:
-        return Outcome(name, "error", f"not sent via {server.label}: {_reason(exc)}")
-    if refused:
-        return Outcome(name, "error", f"only partly sent via {server.label}: refused for "
-                                      f"{_refused(refused)}")
-    return Outcome(name, "sent", f"sent to {recipients} via {server.label}")
+class _Session:
+    """One run's sending through one server: a deadline for the whole run, and no retry after
+    the server itself has failed (a silent or refusing server costs one timeout, not one per Marac)."""
+
+    def __init__(self, server: SmtpServer):
+        self.server = server
+        self.deadline = time.monotonic() + server.timeout
+        self.broken: str | None = None
+
+    def _left(self) -> float:
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError(f"the --timeout of {self.server.timeout:g} seconds for this run was used up")
+        return left
+
+    def deliver(self, name: str, message: EmailMessage) -> Outcome:
+        """Return the outcome of sending ``message``; never raises for the server or the message."""
+        server = self.server
+        if self.broken is not None:
+            return Outcome(name, "error", f"not sent via {server.label}: the server failed earlier in this "
+                                          f"run ({self.broken}), so it was not tried again")
+        recipients = ", ".join(str(message[h]) for h in ("To", "Cc") if message[h])
+        try:
+            with smtplib.SMTP(server.host, server.port, timeout=self._left()) as smtp:
+                if server.starttls:
+                    smtp.sock.settimeout(self._left())
+                    smtp.starttls(context=ssl.create_default_context())
+                if server.user:
+                    smtp.sock.settimeout(self._left())
+                    smtp.login(server.user, server.password or "")
+                smtp.sock.settimeout(self._left())
+                refused = smtp.send_message(message)
+        except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
+            return Outcome(name, "error", f"not sent via {server.label}: {_reason(exc)}")
+        except _SERVER_FAILURES as exc:
+            self.broken = _reason(exc)
+            return Outcome(name, "error", f"not sent via {server.label}: {self.broken}")
+        except (smtplib.SMTPException, ValueError, UnicodeError) as exc:
+            return Outcome(name, "error", f"not sent via {server.label}: {_reason(exc)}")
+        if refused:
+            return Outcome(name, "error", f"only partly sent via {server.label}: refused for "
+                                          f"{_refused(refused)}")
+        return Outcome(name, "sent", f"sent to {recipients} via {server.label}")
 
 
 def _reason(exc: BaseException) -> str:
@@ -203,6 +246,8 @@ def _reason(exc: BaseException) -> str:
         return f"every recipient refused: {_refused(exc.recipients)}"
     if isinstance(exc, smtplib.SMTPResponseException):
         return f"the server answered {exc.smtp_code} {_text(exc.smtp_error)}"
+    if isinstance(exc, TimeoutError) and not exc.strerror:
+        return str(exc) or "the server did not answer in time (--timeout)"
     if isinstance(exc, OSError) and exc.strerror:
         return exc.strerror
     return str(exc) or type(exc).__name__

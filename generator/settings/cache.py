@@ -23,7 +23,7 @@ from .. import __version__
 from ..atomic import write_atomic
 
 
-_FORMAT = "settings-2"  # bump when the parse rules or the stored shape change
+_FORMAT = "settings-3"  # bump when the parse rules or the stored shape change
 
 
 def cache_dir() -> Path | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,8 @@ from ..errors import ConfigError, Problem
 from .house_style import find_house_style, load_house_style
 from .logo import find_logo, load_logo
 from .schema import Settings, agency_key
-from .yaml_source import YamlDocument, YamlReadError, dotted_path, read_yaml
+from ..atomic import UnreadableFile, read_bounded
+from .yaml_source import MAX_BYTES, YamlDocument, YamlReadError, dotted_path, read_yaml
 
 CONFIG_NAME = "marac.yaml"
 
@@ -62,12 +64,12 @@ def resolve_config_paths(arguments: list[str] | tuple[str, ...]) -> list[Path]:
     problems: list[Problem] = []
     for argument in arguments:
         path = Path(argument)
-        if path.is_file():
+        if _is_file_entry(path):
             found.append(path)
-        elif (path / CONFIG_NAME).is_file():
+        elif _is_file_entry(path / CONFIG_NAME):
             found.append(path / CONFIG_NAME)
         elif path.is_dir():
-            children = sorted(p for p in path.glob(f"*/{CONFIG_NAME}") if p.is_file())
+            children = sorted(p for p in path.glob(f"*/{CONFIG_NAME}") if _is_file_entry(p))
             if not children:
                 problems.append(Problem(argument, None, "", (
                     f"holds no {CONFIG_NAME} and no Marac folders with one; "
@@ -87,6 +89,12 @@ def resolve_config_paths(arguments: list[str] | tuple[str, ...]) -> list[Path]:
     return unique
 
 
+def _is_file_entry(path: Path) -> bool:
+    """Return True for anything at ``path`` but a folder: a marac.yaml that is a device, a pipe or a
+    broken link is still a Marac's settings, and reading it says what is wrong with it."""
+    return os.path.lexists(path) and not path.is_dir()
+
+
 def load_settings(path: Path, today: dt.date | None = None) -> LoadedSettings:
     """Return the validated settings in ``path``.
 
@@ -97,8 +105,8 @@ def load_settings(path: Path, today: dt.date | None = None) -> LoadedSettings:
     today = today or dt.date.today()
     display = _display_name(path)
     try:
-        raw = path.read_bytes()
-    except OSError:
+        raw = read_bounded(path, MAX_BYTES)
+    except UnreadableFile:
         raw = None  # read_yaml words the refusal
     settings, source = _from_cache(path, raw)
     if settings is None:

@@ -16,29 +16,21 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    ValidationInfo,
     field_validator,
 )
 
-CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-EMAIL = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
+from . import text_rules
+
 MAX_REVIEW_MONTHS_ALLOWED_BY_SCHEMA = 120  # policy (G21) refuses anything over 24
 
 
-def _clean_text(value: str) -> str:
-    if CONTROL_CHARS.search(value):
-        raise ValueError(
-            "contains a control or direction-override character; retype the text without it"
-        )
-    value = value.strip()
-    if not value:
-        raise ValueError("is empty; give a value or remove the key")
-    return value
+def _clean_text(value: str, info: ValidationInfo) -> str:
+    return text_rules.clean_text(value, info.field_name)
 
 
 def _email(value: str) -> str:
-    if not EMAIL.match(value):
-        raise ValueError(f"'{value}' is not an email address (expected name@example.org.uk)")
-    return value
+    return text_rules.check_email(value)
 
 
 Text = Annotated[str, AfterValidator(_clean_text)]

@@ -2,7 +2,9 @@
 
 Refuses, quickly and with a clear message: a file too large, binary or not UTF-8, empty,
 a syntax error, anchors and aliases (the "billion laughs" bomb needs them, and a
-settings file has no use for them), and a top level that is not a mapping.
+settings file has no use for them), YAML tags and merge keys (a settings file has no use
+for them either, and a wrong one would crash its constructor), and a top level that is not
+a mapping.
 Dates stay strings, so that a date like 2025-02-30 is reported by validation with its
 field name instead of crashing the YAML parser.
 """
@@ -17,9 +19,11 @@ from typing import Any
 
 import yaml
 
+from ..atomic import UnreadableFile, read_bounded
 from ..errors import Problem
 
 MAX_BYTES = 1_000_000
+MAX_DEPTH = 40  # levels of nesting; the deepest real setting is about 5
 Path_ = tuple  # a dotted location, as a tuple of keys and list indexes
 
 
@@ -76,13 +80,11 @@ def read_yaml(path: Path, display_name: str | None = None, expect: type = dict,
         return YamlReadError(Problem(name, line, "", message))
 
     try:
-        raw = path.read_bytes() if raw is None else raw
-    except FileNotFoundError:
-        raise refuse("file not found; check the path") from None
-    except IsADirectoryError:
-        raise refuse("is a folder, not a YAML file") from None
-    except OSError as exc:
-        raise refuse(f"cannot be read ({exc.strerror})") from None
+        raw = read_bounded(path, max_bytes) if raw is None else raw
+    except UnreadableFile as exc:
+        if exc.too_large:
+            raise refuse(f"is over {max_bytes:,} bytes; this file may be at most {max_bytes:,} bytes") from None
+        raise refuse(exc.reason) from None
     if len(raw) > max_bytes:
         raise refuse(f"is {len(raw):,} bytes; this file may be at most {max_bytes:,} bytes")
     if b"\x00" in raw:
@@ -121,6 +123,8 @@ def read_yaml(path: Path, display_name: str | None = None, expect: type = dict,
             raise refuse(f"{dotted}: this key appears twice; keep one of them", line)
     except _AliasRefused as exc:
         raise refuse("uses a YAML anchor and alias (& and *); write the values out in full", exc.line) from None
+    except _Refused as exc:
+        raise refuse(exc.message, exc.line) from None
     except yaml.constructor.ConstructorError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
         raise refuse(f"YAML error: {exc.problem}", line) from None
@@ -225,8 +229,12 @@ class _Walk:
         """Return the Python value of ``node``, recording lines below ``location`` as it goes."""
         if id(node) in self.seen:
             raise _AliasRefused(node.start_mark.line + 1)
+        if len(location) > MAX_DEPTH:  # before Python's own recursion limit turns it into a traceback
+            raise _Refused(node.start_mark.line + 1, f"nests blocks or lists more than {MAX_DEPTH} levels deep; "
+                                                        "a Marac's settings need a few levels at most")
         self.seen.add(id(node))
         self.lines[location] = node.start_mark.line + 1
+        self._refuse_tag(node)
         if isinstance(node, yaml.ScalarNode):
             if node.tag == self._STR:
                 return node.value
@@ -237,7 +245,7 @@ class _Walk:
         for key_node, value_node in node.value:
             key = self.value(key_node, location + ("<key>",))
             if isinstance(key, (list, dict)):
-                raise _AliasRefused(key_node.start_mark.line + 1)
+                raise _Refused(key_node.start_mark.line + 1, "a key must be plain text, not a list or a block")
             here = location + (key,)
             if key in result and self.duplicate is None:
                 self.duplicate = (dotted_path(here), key_node.start_mark.line + 1)
@@ -245,6 +253,48 @@ class _Walk:
             # The key's own line is the one a person looks for, not its value's.
             self.lines[here] = key_node.start_mark.line + 1
         return result
+
+
+    def _refuse_tag(self, node) -> None:
+        """Refuse (``_Refused``) an explicit tag (``!foo``, ``!!int``) or a merge key (``<<``).
+
+        A plain scalar is allowed only the tag YAML's own rules give its text (str, int, float,
+        bool, null); a quoted one only str; a list or block only the standard ones. Anything else
+        is a tag someone wrote, or a key (``<<``, ``=``) that YAML treats specially, and either
+        would reach a constructor that fails with a traceback or changes what the file says.
+        """
+        line = node.start_mark.line + 1
+        if isinstance(node, yaml.ScalarNode):
+            plain = not node.style  # None from the Python parser, "" from libyaml
+            expected = self.loader.resolve(yaml.ScalarNode, node.value, (plain, not plain))
+            if node.tag == expected and node.tag in _PLAIN_TAGS:
+                return
+            if node.tag == _MERGE:
+                raise _Refused(line, "uses a YAML merge key ('<<:'); write the keys out in full")
+            if node.tag == _VALUE:
+                raise _Refused(line, f"'{node.value}' means something special in YAML; "
+                                        f"put it in quotes, like \"{node.value}\"")
+        elif node.tag == (_SEQ if isinstance(node, yaml.SequenceNode) else _MAP):
+            return
+        raise _Refused(line, f"uses the YAML tag '{_short_tag(node.tag)}'; tags are not part of a Marac's "
+                                "settings: remove it and write the plain value (in quotes if it is text)")
+
+
+_YAML = "tag:yaml.org,2002:"
+_PLAIN_TAGS = {_YAML + kind for kind in ("str", "int", "float", "bool", "null")}
+_MERGE, _VALUE, _SEQ, _MAP = _YAML + "merge", _YAML + "value", _YAML + "seq", _YAML + "map"
+
+
+def _short_tag(tag: str) -> str:
+    return "!!" + tag[len(_YAML):] if tag.startswith(_YAML) else tag
+
+
+class _Refused(Exception):
+    """Something the walk refuses (a tag, a merge key, a list as a key, too deep); carries its line."""
+
+    def __init__(self, line: int, message: str):
+        self.line = line
+        self.message = message
 
 
 def dotted_path(location: tuple, data: Any = None) -> str:

@@ -14,18 +14,25 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from ..document.assemble import signature_anchor
 from ..settings.loader import LoadedSettings
 from ..dates import long_date
+from ..atomic import UnreadableFile, read_bounded
 from ..errors import RegisterError
 from ..register.editions import Edition, current_edition, load_editions, pdf_archive_path
 from ..register.ledger import Signature, agency_key, load_ledger, record_signature
 from ..register.store import DOCUMENT_NAMES, display_path
-from .verify import VerifiedSignature, read_identity, verify_signed_copy
+
+if TYPE_CHECKING:
+    from .verify import VerifiedSignature
 
 MAX_BYTES = 100 * 1024 * 1024
+# What one signature may add to a PDF: its incremental update, the signature with its certificate
+# chain, timestamp and revocation data. Real ones are tens of kilobytes.
+SIGNATURE_ALLOWANCE = 2 * 1024 * 1024
 LOCAL_TIME = ZoneInfo("Europe/London")  # a signing time becomes the date in England and Wales
 NO_ROLE = "not stated in the certificate"
 
@@ -61,9 +68,13 @@ def import_signed_copy(loaded: LoadedSettings, path: Path, trust: Trust | None =
     recorded already. A signature in a field that is no current partner's, or that the ledger
     refuses, is listed in ``refused`` while the others are still recorded.
     """
-    data = _read(path)
     folder = loaded.folder
     settings = loaded.settings
+    data = _read(path, _size_limit(load_editions(folder), folder, len(settings.partners)))
+    _check_shape(data)
+    # pyHanko only now: importing it costs more than the checks above, which refuse junk unparsed.
+    from .verify import read_identity, verify_signed_copy
+
     identity = read_identity(data)
     if identity.marac and identity.marac != settings.slug:
         raise RegisterError(f"this is a PDF of another Marac ('{identity.marac}'), not of {settings.marac.name} "
@@ -100,17 +111,47 @@ def import_signed_copy(loaded: LoadedSettings, path: Path, trust: Trust | None =
     return outcome
 
 
-def _read(path: Path) -> bytes:
+def _read(path: Path, limit: int) -> bytes:
+    """Return the file's bytes; refuse a missing file, a folder, a device or pipe, or one over ``limit``.
+
+    The limit is enforced while reading, so a padded file costs at most ``limit`` bytes of memory.
+    """
     try:
-        if path.stat().st_size > MAX_BYTES:
-            raise RegisterError(f"is larger than {MAX_BYTES // (1024 * 1024)} MB; that is no signed protocol")
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise RegisterError("does not exist; check the path") from None
-    except IsADirectoryError:
-        raise RegisterError("is a folder; give the signed PDF file") from None
-    except OSError as exc:
-        raise RegisterError(f"cannot be read ({exc.strerror or exc})") from None
+        return read_bounded(path, limit)
+    except UnreadableFile as exc:
+        if exc.too_large:
+            size = path.stat().st_size / 1048576
+            raise RegisterError(
+                f"is {size:.1f} MB, more than any issued edition with a signature from every partner could be (at "
+                f"most {limit / 1048576:.1f} MB), so it was not opened: it has been padded or something else was "
+                "added. Ask the agency for the signed PDF exactly as their PDF program saved it.") from None
+        reason = "does not exist; check the path" if exc.reason.startswith("file not found") else exc.reason
+        raise RegisterError(reason) from None
+
+
+def _size_limit(editions: list[Edition], folder: Path, partners: int) -> int:
+    """Return the most bytes a signed copy of this Marac's editions can hold (MAX_BYTES at most).
+
+    A signed copy is the issued PDF followed by one incremental update per signature: at most the
+    largest archived edition plus a generous allowance per partner.
+    """
+    sizes = [archive.stat().st_size for archive in (pdf_archive_path(folder, e) for e in editions)
+             if archive.is_file()]
+    if not sizes:
+        return MAX_BYTES  # the edition checks after reading say what is missing
+    return min(MAX_BYTES, max(sizes) + SIGNATURE_ALLOWANCE * (partners + 1))
+
+
+def _check_shape(data: bytes) -> None:
+    """Refuse, before any PDF parsing, a file that does not begin and end as a PDF does.
+
+    Parsing is what costs time and memory on a junk file; these two checks cost nothing.
+    """
+    if not data.startswith(b"%PDF-"):
+        raise RegisterError("not a readable PDF (it does not begin with %PDF-); ask for the signed PDF itself")
+    if b"%%EOF" not in data[-1024:]:
+        raise RegisterError("not a readable PDF: it does not end as a PDF does (%%EOF), so it is damaged or "
+                            "has something added after the PDF; ask the agency for the signed PDF exactly as saved")
 
 
 def _find_edition(editions: list[Edition], fingerprint: str | None, data: bytes, folder: Path) -> Edition | None:

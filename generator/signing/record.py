@@ -13,6 +13,7 @@ from pathlib import Path
 from ..atomic import write_atomic
 from ..dates import long_date
 from ..errors import RenderError
+from ..output_guard import check_target
 from ..document.model import Document, DocumentMeta, Heading, Paragraph, Run, Table
 from ..register.status import DocumentStatus, MaracStatus
 from ..render import writer
@@ -69,17 +70,21 @@ def record_document(status: MaracStatus, doc: DocumentStatus, as_at: dt.date) ->
     return Document(meta=meta, blocks=tuple(blocks))
 
 
-def write_signature_records(status: MaracStatus, folder: Path, as_at: dt.date | None = None) -> list[Path]:
+def write_signature_records(status: MaracStatus, folder: Path, as_at: dt.date | None = None,
+                            force: bool = False) -> list[Path]:
     """Write a signature record PDF for each issued document into ``folder``; return the paths.
 
     Documents with no issued edition get no record. Refuses (``RenderError``) a file that
-    cannot be written; each file is written atomically.
+    cannot be written; each file is written atomically. Refuses (``OverwriteRefused``), before
+    writing any, a target that is a Marac's record or, without ``force``, an existing file
+    that is not a marac PDF.
     """
     as_at = as_at or dt.date.today()
     written = []
-    for doc in status.documents:
-        if doc.edition is None:
-            continue
+    issued = [doc for doc in status.documents if doc.edition is not None]
+    for doc in issued:
+        check_target(record_path(folder, status, doc), force)
+    for doc in issued:
         target = record_path(folder, status, doc)
         try:
             write_atomic(target, writer("pdf")(record_document(status, doc, as_at)))

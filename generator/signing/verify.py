@@ -32,6 +32,7 @@ import logging
 from dataclasses import dataclass
 
 from asn1crypto import x509
+from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.diff_analysis import DEFAULT_DIFF_POLICY, DiffResult, ModificationLevel
@@ -139,6 +140,7 @@ def verify_signed_copy(data: bytes, issued: bytes, trust_roots: list[x509.Certif
         raise RegisterError("the PDF has no signatures. Ask the agency to sign the field named after it "
                             "(not with a typed or drawn picture of a signature), save, and send the saved file back.")
     _check_changes_since_issue(reader, base)
+    _check_metadata_since_issue(reader, base)
     embedded = reader.embedded_regular_signatures
     unchecked = sorted(set(filled) - {sig.field_name for sig in embedded})
     if unchecked:
@@ -172,6 +174,93 @@ def _check_changes_since_issue(reader: PdfFileReader, base: int) -> None:
         f"the file has been changed since it was issued beyond signing ({_describe(level)}), so it is "
         "treated as tampered. Partners may only sign: ask the agency to sign a fresh copy of the issued "
         "PDF and change nothing else.")
+
+
+# Document information a signing tool may update as it saves (when, and with what); every other
+# entry (title, subject, keywords, author, the edition and Marac references) names the edition.
+SIGNING_MAY_CHANGE_INFO = frozenset({"/ModDate", "/Producer"})
+# The XMP properties that name the document; a signing tool may rewrite the XMP packet (pyHanko
+# and Acrobat do, for the producer and dates) but must leave these as they were.
+_XMP_NAMING = {("http://purl.org/dc/elements/1.1/", name) for name in ("title", "description", "creator", "subject")}
+_XMP_NAMING |= {("http://ns.adobe.com/pdf/1.3/", "Keywords"), ("http://ns.adobe.com/pdf/1.3/", "Title")}
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+MAX_XMP_BYTES = 1_000_000
+
+
+def _check_metadata_since_issue(reader: PdfFileReader, base: int) -> None:
+    """Refuse a file whose later revisions change the metadata that names the edition.
+
+    pyHanko's difference analysis accepts a new /Info dictionary and a new XMP packet as
+    harmless, but they are what a viewer shows as the document's title: a copy signed after its
+    title was changed is not plainly a copy of the issued edition.
+    """
+    issued = reader.get_historical_resolver(base)
+    info, xmp = _info(issued), _xmp(issued)
+    for revision in range(base + 1, reader.xrefs.total_revisions):
+        later = reader.get_historical_resolver(revision)
+        later_info = _info(later)
+        changed = sorted(key for key in info if key not in SIGNING_MAY_CHANGE_INFO and later_info.get(key) != info[key])
+        what = [f"document information {', '.join(changed)}"] if changed else []
+        if _xmp(later) != xmp:
+            what.append("the XMP metadata (title, description, keywords or author)")
+        if what:
+            raise RegisterError(
+                f"the file's metadata that names the edition was changed after it was issued ({'; '.join(what)}), "
+                "so it is not plainly a signed copy of the issued edition and was treated as tampered. Partners "
+                "may only sign: ask the agency to sign a fresh copy of the issued PDF and change nothing else.")
+
+
+def _info(resolver) -> dict[str, str]:
+    try:
+        info = _historical(resolver, resolver.trailer_view, "/Info")
+        return {str(key): str(value) for key, value in (info or {}).items()}
+    except (PdfError, KeyError, ValueError, TypeError, AttributeError):
+        return {"<unreadable>": ""}
+
+
+def _historical(resolver, container, key: str):
+    """Return ``container[key]`` as the revision of ``resolver`` holds it, None when absent.
+
+    ``get_object`` on a reference would resolve it in the latest revision; the historical
+    resolver must dereference it to see what that revision held.
+    """
+    if key not in container:
+        return None
+    value = container.raw_get(key)
+    while isinstance(value, generic.IndirectObject):
+        value = resolver.get_object(value.reference)
+    return value
+
+
+def _xmp(resolver) -> frozenset | None:
+    """Return the naming properties of a revision's XMP packet as a set, None if it has none.
+
+    Attribute form (``dc:title="..."``) and element form are the same property; an unreadable
+    or oversized packet counts as a change.
+    """
+    import xml.etree.ElementTree as ElementTree
+
+    try:
+        stream = _historical(resolver, resolver.root, "/Metadata")
+        if stream is None:
+            return None
+        if int(stream.get("/Length", 0)) > MAX_XMP_BYTES:
+            return frozenset({("<oversized>",)})
+        root = ElementTree.fromstring(stream.data)
+    except (PdfError, KeyError, ValueError, TypeError, AttributeError, ElementTree.ParseError):
+        return frozenset({("<unreadable>",)})
+    found = set()
+    for description in root.iter(f"{{{_RDF}}}Description"):
+        for name, value in description.attrib.items():
+            key = tuple(name[1:].split("}", 1)) if name.startswith("{") else ("", name)
+            if key in _XMP_NAMING:
+                found.add((key, (value.strip(),)))
+        for child in description:
+            key = tuple(child.tag[1:].split("}", 1)) if child.tag.startswith("{") else ("", child.tag)
+            if key in _XMP_NAMING:
+                items = [item.text.strip() for item in child.iter(f"{{{_RDF}}}li") if item.text]
+                found.add((key, tuple(items) or ((child.text or "").strip(),)))
+    return frozenset(found)
 
 
 def _describe(level: str) -> str:
