@@ -42,15 +42,15 @@ class Passage:
 
     @property
     def where(self) -> str:
-        """Return e.g. ``"Referral criteria, paragraph 3.2 (passage 41), page 7"``."""
-        parts = []
+        """Return e.g. ``"paragraph 3.2 (passage 41) under 'Referral criteria', page 7"``."""
+        label = {"heading": "heading", "table": "table row", "list": "list item", "title": "title"}.get(
+            self.kind, "paragraph")
+        text = f"{label} {self.number} (passage {self.index})" if self.number else f"{label}, passage {self.index}"
         if self.heading:
-            parts.append(f"under '{self.heading}'")
-        label = {"heading": "heading", "table": "table row", "list": "list item"}.get(self.kind, "paragraph")
-        parts.append(f"{label} {self.number} (passage {self.index})" if self.number else f"{label} {self.index}")
+            text += f" under '{self.heading}'"
         if self.page is not None:
-            parts.append(f"page {self.page}")
-        return ", ".join(parts)
+            text += f", page {self.page}"
+        return text
 
 
 @dataclass(frozen=True)

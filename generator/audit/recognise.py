@@ -43,14 +43,26 @@ def evidence_of(text: Text, sentence: int) -> Evidence:
 def recognise_requirement(text: Text, rule: RequirementRule, title: str) -> Finding:
     """Return the status of requirement ``rule`` in ``text`` with the evidence of the best part."""
     hits = [_facet_hits(text, rule, i) for i in range(len(rule.facets))]
-    best: tuple[int, int, list[int | None]] | None = None  # (facets matched, has first, sentence per facet)
+    # A sentence that expresses several facets at once is the best evidence for each of them.
+    weight: dict[int, int] = {}
+    for sentences in hits:
+        for sentence in sentences:
+            weight[sentence] = weight.get(sentence, 0) + 1
+    best: tuple[int, bool, list[int | None]] | None = None  # (facets matched, has first, sentence per facet)
     for part in range(len(text.parts)) if rule.scope != "document" else [None]:
-        chosen = [_first_in(text, hits[i], part, rule.facets[i].scope) for i in range(len(rule.facets))]
+        chosen = [_best_in(text, hits[i], part, rule.facets[i].scope, weight) for i in range(len(rule.facets))]
         count = sum(c is not None for c in chosen)
         key = (count, chosen[0] is not None)
         if best is None or key > best[:2]:
             best = (count, chosen[0] is not None, chosen)
     count, has_first, chosen = best or (0, False, [None] * len(rule.facets))
+    placed = sorted(c for c in chosen if c is not None)
+    if placed:
+        # Quote, for each facet, the sentence nearest the others, so the evidence reads as one passage.
+        anchor = placed[len(placed) // 2]
+        part = _part_holding(text, anchor) if rule.scope != "document" else None
+        chosen = [_best_in(text, hits[i], part, rule.facets[i].scope, weight, anchor) if c is not None else None
+                  for i, c in enumerate(chosen)]
     if count >= rule.found_min:
         status = FOUND
     elif rule.partial_min is not None and has_first and count >= rule.partial_min:
@@ -79,16 +91,20 @@ def _facet_hits(text: Text, rule: RequirementRule, index: int) -> list[int]:
     return found
 
 
-def _first_in(text: Text, sentences: list[int], part: int | None, scope: str) -> int | None:
+def _part_holding(text: Text, sentence: int) -> int | None:
+    parts = text.part_of(sentence)
+    return parts[0] if parts else None
+
+
+def _best_in(text: Text, sentences: list[int], part: int | None, scope: str, weight: dict[int, int],
+             anchor: int = 0) -> int | None:
+    """Return the facet's best sentence in ``part``: most facets at once, not a heading, nearest ``anchor``."""
+    if part is not None and scope != "document":
+        start, end = text.parts[part]
+        sentences = [s for s in sentences if start <= text.sentences[s].passage < end]
     if not sentences:
         return None
-    if part is None or scope == "document":
-        return sentences[0]
-    start, end = text.parts[part]
-    for sentence in sentences:
-        if start <= text.sentences[sentence].passage < end:
-            return sentence
-    return None
+    return min(sentences, key=lambda s: (-weight.get(s, 0), text.passage_of(s).kind == "heading", abs(s - anchor), s))
 
 
 def recognise_section(text: Text, rule: SectionRule) -> Finding:

@@ -74,3 +74,5 @@ main.add_command(build)
 from .signatures import signatures  # noqa: E402
 main.add_command(signatures)
 
+from .audit import audit  # noqa: E402
+main.add_command(audit)
