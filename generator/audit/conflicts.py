@@ -45,7 +45,8 @@ def find_conflicts(text: Text, patterns: Patterns) -> list[Conflict]:
 
 
 def _is_conflict(text: Text, patterns: Patterns, rule: ConflictRule, sentence: int, offset: int) -> bool:
-    norm = text.sentences[sentence].norm
+    # Blank (same length, so offsets hold) wording like "no other option" that negates nothing.
+    norm = patterns.not_negations.sub(lambda m: " " * len(m.group()), text.sentences[sentence].norm)
     if rule.ie and not text.names_ie(sentence):
         return False
     if rule.list_items:

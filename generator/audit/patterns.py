@@ -105,6 +105,7 @@ class Patterns:
     refusals: re.Pattern
     immigration_bodies: re.Pattern
     not_recipients: re.Pattern
+    not_negations: re.Pattern
     kinds: dict[str, re.Pattern]
 
 
@@ -174,6 +175,7 @@ def _load(path: Path) -> Patterns:
                         refusals=compile_any(data["refusals"], "refusals"),
                         immigration_bodies=compile_any(data["immigration_bodies"], "immigration_bodies"),
                         not_recipients=compile_any(data["not_recipients"], "not_recipients"),
+                        not_negations=compile_any(data["not_negations"], "not_negations"),
                         kinds={k: compile_any(v, f"kinds.{k}") for k, v in data["kinds"].items()})
     except (OSError, yaml.YAMLError, KeyError, TypeError, AttributeError) as exc:
         raise ClauseLibraryError([Problem(where, None, "", f"cannot be read: {exc!r}")],
