@@ -40,8 +40,10 @@ def test_every_built_document_is_found_for_every_requirement_it_covers(built_exa
     report = audit_file(path)
     assert report.document == kind and report.guessed
     found = statuses(report)
-    expected = covered(slug, kind)
-    assert expected, "the document covers no requirement?"
+    # What the clauses cover, among the requirements the catalogue sets for this kind of document
+    # (the ISA's immigration section also covers G02 and G14, which only the MOP is asked for).
+    expected = covered(slug, kind) & {f.id for f in report.requirements}
+    assert len(expected) >= 10
     assert {gid: found.get(gid) for gid in expected} == {gid: "found" for gid in expected}
     assert [s.id for s in report.sections if s.status != "found"] == []
     assert report.conflicts == ()
