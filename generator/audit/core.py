@@ -8,16 +8,19 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..library.clauses import Library, load_library
 from ..library.requirements import load_requirements
-from ..settings.loader import LoadedSettings
 from .conflicts import Conflict, find_conflicts
 from .patterns import Patterns, load_patterns
 from .reader import read_document
 from .recognise import CONFLICT, FOUND, Finding, guess_kind, recognise_requirement, recognise_section
 from .remedy import Remedy, clauses_for_requirement, clauses_for_section, remedies
 from .text import Text
+
+if TYPE_CHECKING:
+    from ..settings.loader import LoadedSettings
 
 KINDS = ("mop", "isa", "annex")
 KIND_NAMES = {"mop": "Operating Protocol", "isa": "Information Sharing Agreement", "annex": "Immigration Status Annex"}

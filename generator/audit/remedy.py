@@ -8,11 +8,13 @@ from it, so the text is exactly what a generated protocol would say.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from ..document.assemble import assemble
 from ..document.model import Block, Heading, ListBlock, Paragraph
 from ..library.clauses import Clause, Library
-from ..settings.loader import LoadedSettings
+
+if TYPE_CHECKING:
+    from ..settings.loader import LoadedSettings
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,8 @@ def remedies(library: Library, kind: str, clause_ids: list[str], loaded: LoadedS
 
 def _assembled_blocks(library: Library, kind: str, loaded: LoadedSettings) -> dict[str, list[Block]]:
     """Return each clause's blocks as assembled for this Marac, keyed by clause id."""
+    from ..document.assemble import assemble  # Jinja2 and Markdown only when filling in
+
     document = assemble(loaded, library, kind)
     found: dict[str, list[Block]] = {}
     current: list[Block] | None = None
