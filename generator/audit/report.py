@@ -75,6 +75,8 @@ def to_table(report: AuditReport, width: int = 100) -> str:
         lines += ["", f"{heading}:"]
         for f in findings:
             lines.append(f"  {f.id:<16} {f.status:<10} {f.title}")
+            if f.status == "conflict":
+                lines.append("      contradicted: see CONFLICTS above")
             for e in f.evidence[:3]:
                 lines += _wrapped(f'"{_short(e.quote)}"', width, "      ")
                 lines.append(f"      {e.where}")

@@ -22,9 +22,9 @@ def _p(text: str, style: str = "") -> Paragraph:
     return Paragraph((Run(text),), style=style)
 
 
-def _meta(report: AuditReport, title: str, stem: str) -> DocumentMeta:
+def _meta(report: AuditReport, title: str, stem: str, version: str) -> DocumentMeta:
     marac = report.marac or "Marac"
-    return DocumentMeta(kind=report.document, title=title, marac=marac, slug=stem, file_stem=stem, version="",
+    return DocumentMeta(kind=report.document, title=title, marac=marac, slug=stem, file_stem=stem, version=version,
                         date=dt.date.today().isoformat(), subject=f"{title}: {Path(report.file).name}",
                         keywords=("Marac", "audit", "immigration status"), draft=True)
 
@@ -49,9 +49,12 @@ def report_document(report: AuditReport) -> Document:
         rows = []
         for f in findings:
             evidence = " / ".join(f"“{e.quote}” ({e.where})" for e in f.evidence[:3]) or "-"
+            if f.status == "conflict":
+                against = [c for c in report.conflicts if c.id == f.id]
+                evidence = "Contradicted by: " + " / ".join(f"“{c.quote}” ({c.where})" for c in against)
             rows.append((f"{f.id}: {f.title}", f.status, evidence, ", ".join(f.clauses) or "-"))
         blocks.append(Table(header=("Requirement", "Status", "Evidence", "Clauses to add"), rows=tuple(rows),
-                            widths=(0.3, 0.1, 0.42, 0.18)))
+                            widths=(0.27, 0.1, 0.39, 0.24)))
     if report.clauses:
         blocks.append(Heading(1, (Run("Clauses that close the gaps"),), anchor="add"))
         note = (f"Filled in with the settings of {report.marac}." if report.marac
@@ -60,7 +63,7 @@ def report_document(report: AuditReport) -> Document:
         for remedy in report.clauses:
             blocks.append(Heading(2, (Run(f"{remedy.title} ({remedy.id})"),)))
             blocks.extend(remedy.blocks if remedy.blocks else [_p(remedy.text)])
-    meta = _meta(report, f"Audit of {name}", "audit")
+    meta = _meta(report, f"Audit of {name}", "audit", f"audit of {dt.date.today().isoformat()}")
     return Document(meta=meta, blocks=tuple(blocks))
 
 
@@ -94,7 +97,7 @@ def annex_document(report: AuditReport, library: Library) -> Document:
                     paragraph += 1
                     block = dataclasses.replace(block, number=f"{number}.{paragraph}")
                 blocks.append(block)
-    meta = _meta(report, f"Additions to the {KIND_NAMES[report.document]}", "audit-additions")
+    meta = _meta(report, f"Additions to the {KIND_NAMES[report.document]}", "audit-additions", "draft additions")
     document = Document(meta=meta, blocks=tuple(blocks))
     return dataclasses.replace(document, meta=dataclasses.replace(meta, fingerprint=fingerprint(document)))
 

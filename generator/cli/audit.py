@@ -44,7 +44,7 @@ def audit(file, kind, config, fmt, output):
         loaded = load_one_clean(config)
     library = load_library()
     report = audit_file(file, kind, loaded, library)
-    if report.guessed:
+    if report.guessed and fmt != "table":  # the table says so itself
         click.echo(kind_line(report), err=True)
     outputs: list[tuple[Path, bytes]] = []
     if fmt == "table":
