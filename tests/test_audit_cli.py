@@ -102,6 +102,29 @@ def test_annex_for_a_protocol_without_immigration_text_is_filled_in(runner, tmp_
     assert "Westmere Marac" in text and "{{" not in text
 
 
+def test_the_report_never_overwrites_the_audited_file(runner, paraphrased):
+    before = paraphrased.read_bytes()
+    for fmt in ("json", "docx"):
+        result = runner.invoke(main, ["audit", str(paraphrased), "--format", fmt, "-o", str(paraphrased),
+                                      "--config", WESTMERE])
+        assert result.exit_code == 1 and "choose another -o" in result.stderr
+    assert paraphrased.read_bytes() == before
+
+
+def test_a_zip_that_would_unpack_too_far_is_refused(runner, tmp_path):
+    import zipfile
+
+    path = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", "")
+        with archive.open("filler.bin", "w", force_zip64=True) as stream:
+            chunk = b"\0" * (1024 * 1024)
+            for _ in range(1025):
+                stream.write(chunk)
+    assert path.stat().st_size < 5 * 1024 * 1024
+    _refused(runner, path, tmp_path, "would unpack to")
+
+
 def test_docx_needs_a_config_and_an_output(runner, paraphrased, tmp_path):
     result = runner.invoke(main, ["audit", str(paraphrased), "--format", "docx", "-o", str(tmp_path / "a.docx")])
     assert result.exit_code == 1 and "--config" in result.stderr
@@ -192,13 +215,16 @@ def test_odt_without_libreoffice_names_the_package(runner, tmp_path, monkeypatch
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
-def test_odt_is_read_through_libreoffice(runner, tmp_path, paraphrased):
+@pytest.mark.parametrize("ext", ["odt", "doc"])
+def test_odt_and_doc_are_read_through_libreoffice(runner, tmp_path, paraphrased, ext):
     profile = (tmp_path / "lo-profile").as_uri()
-    subprocess.run(["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "odt",
+    target = "doc:MS Word 97" if ext == "doc" else ext
+    subprocess.run(["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", target,
                     "--outdir", str(tmp_path), str(paraphrased)], check=True, capture_output=True, timeout=180)
-    odt = tmp_path / "eastshire.odt"
-    result = runner.invoke(main, ["audit", str(odt), "--format", "json"])
+    converted = tmp_path / f"eastshire.{ext}"
+    result = runner.invoke(main, ["audit", str(converted), "--format", "json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert data["file"] == str(odt)
-    assert {r["id"]: r["status"] for r in data["requirements"]}["G02"] == "found"
+    assert data["file"] == str(converted) and data["document"] == "mop"
+    statuses = {r["id"]: r["status"] for r in data["requirements"]}
+    assert statuses["G02"] == statuses["G12"] == "found"

@@ -19,6 +19,7 @@ from pathlib import Path
 from ..errors import MaracError
 
 MAX_BYTES = 50 * 1024 * 1024
+MAX_UNPACKED = 20 * MAX_BYTES  # a .docx is a zip: refuse one that would unpack to more than this
 MIN_LETTERS = 200  # fewer letters than this in the whole file: a scan or an empty shell
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc, and also Word's encrypted .docx
 _NUMBER = re.compile(r"^\s*(\d{1,3}(?:\.\d{1,3}){0,3})\.?[\t ]+(?=\S)")
@@ -114,10 +115,14 @@ def _read_zip_document(path: Path) -> ReadDocument:
     try:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
+            unpacked = sum(info.file_size for info in archive.infolist())
             mimetype = archive.read("mimetype").decode("ascii", "replace").strip() if "mimetype" in names else ""
     except (zipfile.BadZipFile, OSError, KeyError):
         raise AuditError(f"{path}: is a damaged or incomplete archive, not a readable document; "
                          "open it in Word and save it again.") from None
+    if unpacked > MAX_UNPACKED:
+        raise AuditError(f"{path}: would unpack to {unpacked / 1024 / 1024:.0f} MB, more than a protocol needs; "
+                         "save a copy without embedded images or attachments.")
     if "word/document.xml" in names:
         return read_docx(path)
     if mimetype.startswith("application/vnd.oasis.opendocument.text"):

@@ -32,6 +32,8 @@ def audit(file, kind, config, fmt, output):
     from ..audit.core import audit_file
     from ..audit.report import kind_line, to_json_text, to_table
 
+    if output is not None and _same_file(output, file, fmt):
+        raise MaracError(f"{output}: is the file being audited (or would overwrite it); choose another -o.")
     if fmt in ("html", "docx") and output is None:
         raise MaracError(f"--format {fmt} writes a file: add -o OUT.{fmt}.")
     if fmt == "docx" and config is None:
@@ -70,3 +72,13 @@ def audit(file, kind, config, fmt, output):
         raise MaracError(f"{exc.filename or output}: cannot be written ({exc.strerror}); choose another -o.") from None
     for path, _ in outputs:
         click.echo(f"wrote {path}")
+
+
+def _same_file(output: Path, audited: Path, fmt: str) -> bool:
+    """Return whether writing the report (or, for docx, its annex) would replace the audited file."""
+    targets = [output] + ([output.with_name(f"{output.stem}-additions.docx")] if fmt == "docx" else [])
+    try:
+        source = audited.resolve()
+    except OSError:
+        return False
+    return any(target.resolve() == source for target in targets)
