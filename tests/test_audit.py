@@ -225,6 +225,45 @@ def test_a_paraphrased_older_protocol_is_recognised(tmp_path):
                for e in g02.evidence)
 
 
+# A second older style: one "NRPF" section, as some local protocols had before 2021.
+NRPF_SECTION = [
+    ("Section 6: Victims with No Recourse to Public Funds or uncertain immigration status", [
+        "MARAC partners must not use any information from the MARAC process to assist immigration enforcement "
+        "activity by the Home Office.",
+        "UK Visas and Immigration and Immigration Enforcement are not members of this MARAC and will not attend "
+        "meetings under any circumstances.",
+        "They will not be sent the MARAC list or minutes, will not be asked for information and will not sign "
+        "this protocol.",
+        "Any disclosure to the Home Office requires the agreement of the MARAC and will only take place where it "
+        "is in the best interests of the victim.",
+        "Information about a victim's immigration situation will only be recorded in the minutes where necessary, "
+        "will be stored in the secure MARAC system, and the IDVA will inform the victim.",
+        "Agencies will believe victims and will not presume that a victim is making a false allegation in order "
+        "to obtain a visa.",
+        "Risk is assessed no matter what the victim's immigration status is, and the safety plan will focus on "
+        "protecting the victim rather than on immigration matters.",
+        "Abusers commonly use a victim's insecure status to control them, for example by threatening "
+        "deportation; this should be recognised as increasing the risk.",
+        "Barriers include fear of being removed from the country, mistrust of the police and other authorities, "
+        "pressure from family and community, lack of housing and having no recourse to public funds.",
+        "Where police officers have doubts about a victim's status they will not refer the victim to the Home "
+        "Office but will signpost her to specialist immigration advice.",
+    ]),
+]
+
+
+def test_an_nrpf_section_in_other_words_is_recognised(tmp_path):
+    path = write_protocol(tmp_path / "northshire.docx", "Northshire MARAC Protocol", NRPF_SECTION)
+    report = audit_file(path)
+    found = statuses(report)
+    expected = {"G01", "G02", "G03", "G04", "G08", "G09", "G10", "G11", "G12", "G14"}
+    assert {g: found[g] for g in expected} == {g: "found" for g in expected}
+    # It never says a perpetrator with insecure status is treated like any other: not found in full.
+    assert found["G13"] != "found"
+    assert found["G16"] == found["G20"] == found["G21"] == "not found"
+    assert report.conflicts == ()
+
+
 CONFLICTING = [
     ("Membership", [
         "Core members of the MARAC include Police, Probation, Children's Services, Health, Housing and Home "

@@ -3,8 +3,9 @@ guidance's requirements and a protocol's general sections, find conflicts, and n
 clauses that close each gap.
 
 Holds the readers (``reader``, ``pdf_reader``, ``convert``), the one file of recognition patterns
-(``patterns.yaml``, read by ``patterns``), the recognisers (``recognise``, ``conflicts``), the
-remedies (``remedy``) and the report shapes (``report``, ``report_document``).
+(``patterns.yaml``, read by ``patterns``), the document as sentences (``text``), the recognisers
+(``recognise``, ``conflicts``), the remedies (``remedy``), the one entry point ``core.audit_file``
+and the report shapes (``report`` for JSON and text, ``report_document`` for HTML and DOCX).
 
 May import ``generator.settings``, ``generator.library``, ``generator.policy``,
 ``generator.document`` and ``generator.render`` (to write the report and annex through the

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .patterns import Patterns, RequirementRule, SectionRule
+from .patterns import Patterns, RequirementRule, SectionRule, normalise
 from .text import Text
 
 FOUND, PARTIAL, NOT_FOUND, CONFLICT = "found", "partial", "not found", "conflict"
@@ -120,8 +120,6 @@ def recognise_section(text: Text, rule: SectionRule) -> Finding:
 def guess_kind(title: str, text: Text, patterns: Patterns) -> str | None:
     """Return mop, isa or annex from the document's title (or first lines), or None if it does not say."""
     candidates = [title] + [p.text for p in text.passages[:6]]
-    from .patterns import normalise
-
     for candidate in candidates:
         norm = normalise(candidate)
         for kind in ("annex", "isa", "mop"):
