@@ -99,6 +99,15 @@ def test_review_interval_examples():
         assert find_conflicts(text_of(example), PATTERNS) == []
 
 
+def test_home_office_email_examples():
+    rule = PATTERNS.email
+    for example in rule.examples_match:
+        conflicts = find_conflicts(text_of(example), PATTERNS)
+        assert [c.id for c in conflicts] == [rule.id] and "homeoffice.gov.uk" in conflicts[0].why
+    for example in rule.examples_no_match:
+        assert find_conflicts(text_of(example), PATTERNS) == []
+
+
 @pytest.mark.parametrize("sentence,months", [
     ("The protocol is reviewed every 3 years.", 36),
     ("Review at intervals of 18 months.", 18),

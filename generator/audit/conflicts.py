@@ -11,8 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..policy.recognisers import immigration_enforcement_email
 from .patterns import ConflictRule, IntervalRule, Patterns
 from .text import Text
+
+_EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 
 LIST_ITEM_WORDS = 8  # a list item or table row this short that names a body is a list entry
 _NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -41,6 +44,12 @@ def find_conflicts(text: Text, patterns: Patterns) -> list[Conflict]:
         if months > 24 and (sentence, patterns.interval.id) not in found:
             found[(sentence, patterns.interval.id)] = _conflict(
                 text, sentence, patterns.interval.id, f"{patterns.interval.why} ({_months_label(months)})")
+    for number, sentence in enumerate(text.sentences):
+        if "@" in sentence.quote and (number, patterns.email.id) not in found:
+            domains = [d for d in map(immigration_enforcement_email, _EMAIL.findall(sentence.quote)) if d]
+            if domains:
+                found[(number, patterns.email.id)] = _conflict(text, number, patterns.email.id,
+                                                               f"{patterns.email.why} ({domains[0]})")
     return [found[key] for key in sorted(found)]
 
 

@@ -94,6 +94,16 @@ class IntervalRule:
 
 
 @dataclass(frozen=True)
+class EmailRule:
+    """A Home Office email address in the text (G03)."""
+
+    id: str
+    why: str
+    examples_match: tuple[str, ...]
+    examples_no_match: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Patterns:
     """Every recognition rule of the audit, from the one patterns file."""
 
@@ -101,6 +111,7 @@ class Patterns:
     sections: dict[str, SectionRule]
     conflicts: tuple[ConflictRule, ...]
     interval: IntervalRule
+    email: EmailRule
     negation: re.Pattern
     refusals: re.Pattern
     immigration_bodies: re.Pattern
@@ -170,7 +181,11 @@ def _load(path: Path) -> Patterns:
                                 words=compile_any(r["words"], "review_interval.words"),
                                 examples_match=tuple(r["examples"]["match"]),
                                 examples_no_match=tuple(r["examples"]["no_match"]))
+        e = data["ie_email"]
+        email = EmailRule(id=e["id"], why=e["why"], examples_match=tuple(e["examples"]["match"]),
+                          examples_no_match=tuple(e["examples"]["no_match"]))
         return Patterns(requirements=requirements, sections=sections, conflicts=conflicts, interval=interval,
+                        email=email,
                         negation=compile_any(data["shorthands"]["neg"], "shorthands.neg"),
                         refusals=compile_any(data["refusals"], "refusals"),
                         immigration_bodies=compile_any(data["immigration_bodies"], "immigration_bodies"),
