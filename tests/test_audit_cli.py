@@ -13,7 +13,7 @@ import pikepdf
 import pytest
 
 from generator.cli import main
-from tests.test_audit import CONFLICTING, NO_IMMIGRATION, PARAPHRASED, write_protocol
+from test_audit import CONFLICTING, NO_IMMIGRATION, PARAPHRASED, write_protocol
 
 REPO = Path(__file__).resolve().parents[1]
 WESTMERE = str(REPO / "local_configs" / "westmere")
