@@ -67,3 +67,5 @@ main.add_command(init)
 from .clauses import clauses  # noqa: E402
 main.add_command(clauses)
 
+from .audit import audit  # noqa: E402
+main.add_command(audit)
