@@ -75,4 +75,7 @@ from .signatures import signatures  # noqa: E402
 main.add_command(signatures)
 from .init import init  # noqa: E402
 main.add_command(init)
-
+from .serve import serve  # noqa: E402
+main.add_command(serve)
+from .dashboard import dashboard  # noqa: E402
+main.add_command(dashboard)
