@@ -71,7 +71,7 @@ class LoopbackOnly:
         async def send_with_headers(message):
             if message["type"] == "http.response.start":
                 names = {k.lower() for k, _ in message.get("headers", [])}
-                extra = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer"),
+                extra = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"same-origin"),
                          (b"x-frame-options", b"SAMEORIGIN"), (b"cache-control", b"no-store")]
                 if b"content-security-policy" not in names:
                     extra.append((b"content-security-policy", CSP.encode()))

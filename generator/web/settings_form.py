@@ -265,7 +265,8 @@ def _read(key: str, info, form, path: str, original: dict, library: Library) -> 
         return bool(excluded) or had, excluded
     if _is_model(annotation):
         sub = _read_model(annotation, form, path, before if isinstance(before, dict) else {}, library)
-        return bool(sub) or had or required, sub
+        # An optional block left blank is left out, rather than kept with empty required fields.
+        return required or _has_content(sub), sub
     if inner is not None and _is_model(inner):
         items = []
         old = before if isinstance(before, list) else []
@@ -307,6 +308,14 @@ def _read_model(model: type[BaseModel], form, prefix: str, original: dict, libra
         if present:
             out[key] = value
     return out
+
+
+def _has_content(value: Any) -> bool:
+    if isinstance(value, dict):
+        return any(_has_content(v) for k, v in value.items() if k != ORIGIN)
+    if isinstance(value, list):
+        return bool(value)
+    return value not in ("", None)
 
 
 def _item_numbers(form, path: str) -> list[int]:
