@@ -4,7 +4,8 @@
 set -euo pipefail
 
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fontconfig
-          fonts-crosextra-carlito fonts-dejavu-core fonts-hosny-amiri)
+          fonts-crosextra-carlito fonts-dejavu-core fonts-hosny-amiri
+          chromium)  # chromium: the web app's browser tests (Playwright drives it)
 missing=()
 for pkg in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then

@@ -266,3 +266,29 @@ def test_error_pages_never_show_a_traceback(site, monkeypatch):
     page = TestClient(create_app(root, 8400, today=TODAY), base_url=BASE, raise_server_exceptions=False).get("/")
     assert page.status_code == 500 and "secret internals" not in page.text and "Traceback" not in page.text
     assert dashboard.build_dashboard is not broken
+
+
+def test_adding_a_local_clause_and_a_pathway_service_writes_them(site):
+    root, c = site
+    path = root / "westmere" / "marac.yaml"
+    page = post(c, "/m/westmere/settings", settings_fields(c, "westmere"), action="add:clauses.add")
+    page = post(c, "/m/westmere/settings", form_values(page.text, "/m/westmere/settings"),
+                action="add:specialist_pathways.services")
+    fields = form_values(page.text, "/m/westmere/settings")
+    clause = max(int(m) for m in re.findall(r"clauses\.add\[(\d+)\]\.__item", page.text))
+    service = max(int(m) for m in re.findall(r"specialist_pathways\.services\[(\d+)\]\.__item", page.text))
+    section = re.search(rf'name="clauses.add\[{clause}\].section">\s*<option value="([^"]+)"', page.text).group(1)
+    for name, value in ((f"clauses.add[{clause}].id", "local.parking"), (f"clauses.add[{clause}].title", "Parking"),
+                        (f"clauses.add[{clause}].section", section), (f"clauses.add[{clause}].applies_to", "mop"),
+                        (f"clauses.add[{clause}].text", "Visitors park at the rear of the building."),
+                        (f"specialist_pathways.services[{service}].organisation", "Westmere Law Centre"),
+                        (f"specialist_pathways.services[{service}].service", "Immigration advice")):
+        fields.append([name, value]) if name.endswith("applies_to") else setting(fields, name, value)
+    page = post(c, "/m/westmere/settings", fields, action="save")
+    assert page.status_code == 200, re.findall(r'class="problem"[^>]*>([^<]*)', page.text)
+    saved = yaml.safe_load(path.read_text())
+    assert saved["clauses"]["add"][-1] == {"id": "local.parking", "title": "Parking", "section": section,
+                                           "applies_to": ["mop"], "text": "Visitors park at the rear of the building."}
+    assert saved["specialist_pathways"]["services"][-1] == {"organisation": "Westmere Law Centre",
+                                                            "service": "Immigration advice"}
+    assert "Parking" in c.get("/m/westmere/document/mop.html").text

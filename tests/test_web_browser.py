@@ -174,8 +174,6 @@ def test_screenshots_for_the_readme(browser, served):
     page.goto(address + "/m/northbridge/settings")
     page.locator("#f-marac-coordinator-email").fill("not an email")
     page.get_by_role("button", name="Check these settings").click()
-    page.locator("#s-partners").scroll_into_view_if_needed()
-    page.locator("#f-marac-coordinator-email").scroll_into_view_if_needed()
     shot(page, "settings.png")
     page.close()
 

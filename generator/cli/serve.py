@@ -24,9 +24,9 @@ def serve(root, port, host):
     Open the address it prints in a browser. Stop it with Ctrl+C.
     """
     if host != LOOPBACK:
-        raise MaracError(f"--host {host} refused: marac serve answers only this computer (127.0.0.1). "
-                         "Serving several users over the network is not available yet: it needs "
-                         "sign-in and per-user permissions, which this app does not have.")
+        raise MaracError(f"--host {host} refused: multi-user serving is not available yet. marac serve "
+                         "answers only this computer (127.0.0.1); serving several people over the network "
+                         "needs sign-in and per-user permissions, which this app does not have.")
     if not root.is_dir():
         raise MaracError(f"{root}: is not a folder; give the folder that holds your Marac folders "
                          "(for example local_configs), or create it first")

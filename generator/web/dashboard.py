@@ -82,7 +82,8 @@ class Dashboard:
 _CACHE: dict[tuple, tuple[DocumentRow, ...]] = {}
 
 
-def _stamp(path: Path) -> tuple[int, int] | None:
+def file_stamp(path: Path) -> tuple[int, int] | None:
+    """Return a file's modification time and size (None when it does not exist)."""
     try:
         info = path.stat()
     except OSError:
@@ -98,8 +99,8 @@ def marac_rows(key: str, config: Path, library: Library, today: dt.date,
     Rows are remembered until marac.yaml, editions.yaml or signatures.yaml change.
     """
     folder = config.parent
-    cache_key = (str(config.resolve()), key, _stamp(config), _stamp(index_path(folder)),
-                 _stamp(ledger_path(folder)), today, window_days, library.version)
+    cache_key = (str(config.resolve()), key, file_stamp(config), file_stamp(index_path(folder)),
+                 file_stamp(ledger_path(folder)), today, window_days, library.version)
     if cache_key not in _CACHE:
         _CACHE[cache_key] = _compute(key, config, library, today, window_days)
     return _CACHE[cache_key]

@@ -20,8 +20,11 @@ from ..document.assemble import assemble
 from ..document.model import Document
 from ..errors import MaracError, PolicyError
 from ..policy.gate import gate_one, require_clean
+from ..register.editions import index_path
+from ..register.ledger import ledger_path
 from ..register.status import marac_status
 from ..render import writer
+from .dashboard import file_stamp
 from .safety import CSP_DOCUMENT, Refused
 from .site import Site, message_of
 
@@ -38,10 +41,31 @@ def drafts(site: Site, loaded) -> dict[str, bool]:
     return {doc.document: not doc.current_text_matches for doc in status.documents}
 
 
+_CACHE: dict[tuple, tuple[Document, bool]] = {}
+
+
 def _document(site: Site, key: str, kind: str) -> tuple[Document, bool]:
+    """Return the assembled document and whether it is a draft, after the policy gate.
+
+    Remembered until marac.yaml, editions.yaml or signatures.yaml change, so the preview page
+    and the document in its frame assemble the text once. Refuses (``Refused``) an unknown
+    document and settings with errors.
+    """
     if kind not in site.library.documents:
         raise Refused(404, f"There is no document '{kind}'; the documents are {', '.join(site.library.documents)}.")
-    result = gate_one(site.config(key), site.library, site.day())
+    config = site.config(key)
+    folder = config.parent
+    stamp = (str(config.resolve()), kind, file_stamp(config), file_stamp(index_path(folder)), file_stamp(ledger_path(folder)),
+             site.library.version, site.day())
+    if stamp not in _CACHE:
+        while len(_CACHE) >= 32:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[stamp] = _assembled(site, config, kind)
+    return _CACHE[stamp]
+
+
+def _assembled(site: Site, config, kind: str) -> tuple[Document, bool]:
+    result = gate_one(config, site.library, site.day())
     try:
         loaded = require_clean(result)
     except PolicyError as exc:

@@ -35,8 +35,8 @@ def routes(site: Site) -> list[Route]:
         return site.page(request, "settings.html", status=status, title=f"{key}: settings", key=key,
                          sections=sections, placed={k: [message_of(p) for p in v] for k, v in placed.items()},
                          loose=[message_of(p) for p in loose], errors=len(errors),
-                         summary=[(settings_form.dom_id(path), message_of(p)) for path, found in placed.items()
-                                  for p in found if p.severity == "error"]
+                         summary=[(settings_form.dom_id(path), f"{p.field}: {message_of(p)}" if p.field else message_of(p))
+                                  for path, found in placed.items() for p in found if p.severity == "error"]
                                  + [("", message_of(p)) for p in loose if p.severity == "error"],
                          digest=raw_hash, saved=saved, changed=changed, new=new, dom=settings_form.dom_id)
 
