@@ -11,6 +11,7 @@ import dataclasses
 import io
 import zipfile
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -102,7 +103,7 @@ def routes(site: Site) -> list[Route]:
             raise Refused(404, "Documents download as docx or pdf.")
         document, _ = _document(site, request.path_params["key"], request.path_params["kind"])
         name = output_path(site.root, document, fmt).name
-        return _attachment(writer(fmt)(document), name, DOWNLOADS[fmt])
+        return _attachment(await run_in_threadpool(writer(fmt), document), name, DOWNLOADS[fmt])
 
     async def everything(request: Request):
         key = request.path_params["key"]

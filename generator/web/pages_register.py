@@ -10,6 +10,7 @@ import inspect
 import tempfile
 from pathlib import Path
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.routing import Route
 
@@ -63,8 +64,9 @@ def routes(site: Site) -> list[Route]:
         try:
             loaded = require_clean(gate_one(config, site.library, site.day()))
             extra = {"summary": str(form.get("summary", "")).strip()} if SUMMARY else {}
-            outcome = issue_edition(loaded, site.library, document, version, _date(form.get("date")),
-                                    today=site.day(), render_pdf=writer("pdf"), **extra)
+            outcome = await run_in_threadpool(  # renders the PDF: keep the app answering meanwhile
+                issue_edition, loaded, site.library, document, version, _date(form.get("date")),
+                today=site.day(), render_pdf=writer("pdf"), **extra)
         except PolicyError as exc:
             return marac_page(site, request, key, status=400, form="issue", refusal=(
                 "Nothing was issued. Fix these first (the settings page shows them beside their fields):\n"
@@ -113,7 +115,8 @@ def routes(site: Site) -> list[Route]:
         with handle:
             handle.write(data)
         try:
-            outcome = import_signed_copy(loaded, path, None, site.day())
+            # pyHanko's checks run their own event loop, so they cannot run on the app's.
+            outcome = await run_in_threadpool(import_signed_copy, loaded, path, None, site.day())
         except MaracError as exc:
             path.unlink(missing_ok=True)
             return _refused(site, request, key, exc, "import")
