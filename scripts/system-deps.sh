@@ -4,8 +4,13 @@
 set -euo pipefail
 
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fontconfig
-          fonts-crosextra-carlito fonts-dejavu-core fonts-hosny-amiri
-          chromium)  # chromium: the web app's browser tests (Playwright drives it)
+          fonts-crosextra-carlito fonts-dejavu-core fonts-hosny-amiri)
+# chromium: only the web app's browser tests use it (Playwright drives Debian's package). It is
+# asked for only where apt offers a package of that name (Ubuntu ships Chromium as a snap), so
+# that setting up `make serve` never fails for want of a test-only browser.
+if command -v apt-cache >/dev/null 2>&1 && apt-cache show chromium >/dev/null 2>&1; then
+  packages+=(chromium)
+fi
 missing=()
 for pkg in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
