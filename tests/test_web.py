@@ -292,3 +292,29 @@ def test_adding_a_local_clause_and_a_pathway_service_writes_them(site):
     assert saved["specialist_pathways"]["services"][-1] == {"organisation": "Westmere Law Centre",
                                                             "service": "Immigration advice"}
     assert "Parking" in c.get("/m/westmere/document/mop.html").text
+
+
+def test_settings_that_are_not_yaml_are_refused_in_words_and_listed_on_the_dashboard(site):
+    root, c = site
+    (root / "westmere" / "marac.yaml").write_text("marac: [unclosed\n")
+    page = c.get("/m/westmere/settings")
+    assert page.status_code == 400 and "not valid YAML" in page.text and "Traceback" not in page.text
+    board = c.get("/").text
+    assert "Cannot be read" in board and 'href="/m/westmere/settings"' in board
+
+
+def test_everything_as_one_zip_holds_each_document_in_both_formats(site, monkeypatch):
+    import io
+    import zipfile
+
+    root, c = site
+    # The zip's assembly is under test here, not the writers (their own tests render PDFs).
+    monkeypatch.setattr("generator.web.pages_documents.writer", lambda fmt: lambda document: f"{fmt}:{document.meta.kind}".encode())
+    page = c.get("/m/northbridge/all.zip")
+    assert page.status_code == 200 and page.headers["content-type"] == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(page.content))
+    names = sorted(archive.namelist())
+    assert names == sorted(f"northbridge-{stem}.{fmt}" for stem in
+                           ("operating-protocol", "information-sharing-agreement", "immigration-status-annex")
+                           for fmt in ("docx", "pdf"))
+    assert archive.read("northbridge-operating-protocol.pdf") == b"pdf:mop"

@@ -41,6 +41,7 @@ NEW_LABELS = {
 
 
 def dashboard(site: Site):
+    """Return the front page: every Marac's documents and reviews, overdue first, filterable by status."""
     async def page(request: Request):
         board = build_dashboard(maracs.listing(site.root), site.day(), site.library)
         wanted = request.query_params.get("status")
@@ -51,6 +52,7 @@ def dashboard(site: Site):
 
 
 def calendar(site: Site):
+    """Return the .ics download of every review date (refuses, 404, when there is none)."""
     async def download(request: Request):
         configs = [str(path) for path in maracs.listing(site.root).values()]
         if not configs:
@@ -66,6 +68,7 @@ def calendar(site: Site):
 
 
 def new_marac(site: Site):
+    """Return the new-Marac page; its form creates the folder with ``create_marac`` (as marac init)."""
     async def page(request: Request):
         values = {name: "" for name in NEW_FIELDS}
         values["nation"] = "england"
@@ -96,6 +99,7 @@ def new_marac(site: Site):
 
 
 def _answers(values: dict[str, str]) -> tuple[NewMarac | None, dict[str, list[str]]]:
+    """Return the answers as ``NewMarac`` (None when a date or the nation is unusable) and the problems."""
     problems: dict[str, list[str]] = {}
     dates = {}
     for name in ("mop_adopted", "isa_adopted"):
@@ -111,22 +115,26 @@ def _answers(values: dict[str, str]) -> tuple[NewMarac | None, dict[str, list[st
 
 
 async def refused(request: Request, exc: Refused):
+    """Return the page for a request the app refuses, with its status and message."""
     site: Site = request.app.state.site
     return site.page(request, "error.html", status=exc.status, title="Refused", message=exc.message)
 
 
 async def marac_error(request: Request, exc: MaracError):
+    """Return the page for input a command would refuse: its message, status 400."""
     site: Site = request.app.state.site
     return site.page(request, "error.html", status=400, title="Refused", message=exc.message)
 
 
 async def not_found(request: Request, exc: HTTPException):
+    """Return the page for an unknown address or method."""
     site: Site = request.app.state.site
     message = "There is no such page." if exc.status_code == 404 else f"The request was refused ({exc.detail})."
     return site.page(request, "error.html", status=exc.status_code, title="Not found", message=message)
 
 
 async def crashed(request: Request, exc: Exception):
+    """Return the page for a fault in marac itself: no traceback, nothing of the error shown."""
     # The traceback goes to the terminal that runs marac serve, never to the page.
     log.exception("error while serving %s", request.url.path)
     site: Site = request.app.state.site

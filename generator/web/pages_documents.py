@@ -2,12 +2,12 @@
 
 The text comes from ``assemble`` and the writers ``marac build`` uses, after the same policy
 gate, so a download is the file the command would write. A document whose text is not its
-issued edition's carries a draft mark.
+issued edition's is marked as a draft on the preview page (a document no edition has been issued
+for, such as the annex today, counts as a draft).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import zipfile
 
@@ -72,11 +72,9 @@ def _assembled(site: Site, config, kind: str) -> tuple[Document, bool]:
     except PolicyError as exc:
         raise Refused(400, "The documents cannot be built until these are fixed on the settings page:\n"
                       + "\n".join(message_of(p) for p in exc.problems if p.severity == "error")) from None
-    draft = drafts(site, loaded).get(kind, True)
     document = assemble(loaded, site.library, kind)
-    if draft and not document.meta.draft:
-        document = dataclasses.replace(document, meta=dataclasses.replace(document.meta, draft=True))
-    return document, draft
+    # The files are exactly what marac build writes; the preview page carries the draft mark.
+    return document, document.meta.draft or drafts(site, loaded).get(kind, True)
 
 
 def _attachment(data: bytes, name: str, media_type: str) -> Response:
