@@ -73,3 +73,27 @@ def test_serve_binds_loopback_and_prints_the_address(tmp_path, monkeypatch):
 def test_serve_refuses_a_missing_folder(tmp_path):
     result = CliRunner().invoke(main, ["serve", str(tmp_path / "nowhere")])
     assert result.exit_code == 1 and "is not a folder" in result.output
+
+
+def test_a_third_document_listed_by_status_appears_on_the_dashboard(tmp_path, monkeypatch):
+    import dataclasses
+    import datetime as dt
+    import shutil
+
+    from generator.register import status as status_module
+    from generator.web import dashboard
+
+    shutil.copytree(REPO / "local_configs" / "westmere", tmp_path / "westmere")
+    real = status_module.marac_status
+
+    def with_annex(loaded, library):
+        found = real(loaded, library)
+        annex = dataclasses.replace(found.documents[0], document="annex", title="Immigration Status Annex",
+                                    review_due=dt.date(2027, 6, 1))
+        return dataclasses.replace(found, documents=found.documents + (annex,))
+
+    monkeypatch.setattr(dashboard, "marac_status", with_annex)
+    board = dashboard.build_dashboard({"westmere": tmp_path / "westmere" / "marac.yaml"}, dt.date(2027, 5, 1))
+    [row] = [row for row in board.rows if row.document == "annex"]
+    assert (row.title, row.status, row.due, row.signed_document) == ("Immigration Status Annex", "due",
+                                                                      dt.date(2027, 6, 1), True)
