@@ -45,6 +45,7 @@ class LoopbackOnly:
 
     def __init__(self, app: ASGIApp, port: int):
         self.app = app
+        self.port = port
         self.hosts = allowed_hosts(port)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -54,8 +55,7 @@ class LoopbackOnly:
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         if headers.get("host", "") not in self.hosts:
             response = PlainTextResponse(
-                f"Refused: this app answers only http://{LOOPBACK}:{sorted(self.hosts)[0].split(':')[1]}/ "
-                "on this computer.", status_code=421)
+                f"Refused: this app answers only http://{LOOPBACK}:{self.port}/ on this computer.", status_code=421)
             await response(scope, receive, send)
             return
         try:
