@@ -68,8 +68,6 @@ class _Forms(HTMLParser):
     def handle_data(self, data):
         if self._textarea is not None:
             self._textarea[1] += data
-        elif self._select is not None and self._option is None and self._select[2] is None:
-            pass
 
     def handle_endtag(self, tag):
         if tag == "select" and self._select is not None:
