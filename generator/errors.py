@@ -46,6 +46,10 @@ class MaracError(click.ClickException):
         click.echo(self.format_message(), err=True)
 
 
+class OneMaracExpected(click.UsageError):
+    """A command that acts on one Marac was given a folder of several (a usage error, exit 2)."""
+
+
 class ProblemsError(MaracError):
     """Raised with every problem found, so the user fixes them in one pass."""
 

@@ -11,11 +11,19 @@ packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fon
 if command -v apt-cache >/dev/null 2>&1 && apt-cache show chromium >/dev/null 2>&1; then
   packages+=(chromium)
 fi
+
+installed() {
+  # "triggers-pending" and "triggers-awaited" packages are installed and usable: dpkg only has
+  # post-install work queued (font caches, man-db) that another apt run will finish.
+  case "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" in
+    "install ok installed"|"install ok triggers-pending"|"install ok triggers-awaited") return 0 ;;
+    *) return 1 ;;
+  esac
+}
+
 missing=()
 for pkg in "${packages[@]}"; do
-  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
-    missing+=("$pkg")
-  fi
+  installed "$pkg" || missing+=("$pkg")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 
@@ -31,6 +39,14 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 echo "Installing system packages: ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# Another apt or dpkg run (unattended upgrades, a second terminal) holds the lock for a while:
+# wait for it instead of failing.
+lock=(-o DPkg::Lock::Timeout=600)
+apt-get "${lock[@]}" update -qq
+if ! apt-get "${lock[@]}" install -y -qq --no-install-recommends "${missing[@]}" >/tmp/marac-apt.log 2>&1; then
+  echo "apt-get could not install: ${missing[*]} (its output is in /tmp/marac-apt.log)" >&2
+  tail -n 20 /tmp/marac-apt.log >&2
+  exit 1
+fi
 fc-cache -f >/dev/null 2>&1 || true
+echo "Installed: ${missing[*]}"

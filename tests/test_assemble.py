@@ -10,6 +10,7 @@ import pytest
 
 from generator.document.assemble import assemble, signature_anchor
 from generator.library.clauses import load_library
+from generator.library.placeholders import typographic_quotes
 from generator.settings.loader import load_settings
 from generator.document.fingerprint import canonical_text, fingerprint
 from generator.document.model import Heading, Paragraph, SignatureTable, Table
@@ -77,17 +78,19 @@ def test_version_table_and_signature_table(library, examples):
     table = next(b for b in document.blocks if isinstance(b, Table) and b.style == "versions")
     assert table.rows == (("Operating Protocol", "1.2", "10 January 2023", "5 December 2024", "5 December 2026"),)
     signatures = next(b for b in document.blocks if isinstance(b, SignatureTable))
-    assert [r.agency for r in signatures.rows] == [p.name for p in loaded.settings.partners]
+    # Names are printed with typographic apostrophes, like the rest of the text.
+    assert [r.agency for r in signatures.rows] == [typographic_quotes(p.name) for p in loaded.settings.partners]
     assert signatures.rows[0].anchor == signature_anchor(loaded.settings.partners[0].name)
     assert signatures.rows[0].anchor.startswith("sig-")
 
 
-def test_annex_has_its_own_title_line_and_insertion_note(library, examples):
+def test_annex_has_its_own_title_line_and_no_note_to_the_coordinator(library, examples):
     document = assemble(load(examples / "westmere"), library, "annex")
     styled = [(b.style, "".join(r.text for r in b.runs)) for b in document.blocks
               if isinstance(b, Paragraph) and b.style]
     assert ("subtitle", "Immigration Status Annex") in styled
-    assert any(style == "note" and text.startswith("Where to insert it") for style, text in styled)
+    # Where to insert the annex is a note to the coordinator (README), not part of the signed text.
+    assert not any("Where to insert" in text for style, text in styled)
     headings = [b.runs[0].text for b in document.blocks if isinstance(b, Heading) and b.level == 1]
     assert "Victims with insecure immigration status" in headings
 

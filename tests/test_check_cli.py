@@ -22,9 +22,9 @@ def test_forbidden_partner_exits_1_with_g03(runner, marac_copy):
         encoding="utf-8")
     result = runner.invoke(main, ["check", str(folder)])
     assert result.exit_code == 1
-    assert "[G03]" in result.stderr and "partners[1].name" in result.stderr
+    assert "[G03]" in result.stderr and "partners[1] (Border Force).name" in result.stderr
     assert "Traceback" not in result.output
-    assert "Westmere Marac: errors (1 errors" in result.stdout
+    assert "Westmere Marac: errors (1 error," in result.stdout
 
 
 def test_broken_yaml_exits_1_with_location(runner, marac_copy):

@@ -115,6 +115,11 @@ def test_written_in_our_own_words():
 ALLOWED_STATUTES = {
     "Data Protection Act 2018", "Crime and Disorder Act 1998", "Children Act 2004", "Care Act 2014",
     "Domestic Abuse Act 2021", "Human Rights Act 1998", "Equality Act 2010",
+    "Children Act 1989", "Mental Capacity Act 2005", "Borders, Citizenship and Immigration Act 2009",
+    "Social Services and Well-being (Wales) Act 2014",
+    "Violence against Women, Domestic Abuse and Sexual Violence (Wales) Act 2015",
+    "Criminal Justice Act 2003", "Domestic Violence, Crime and Victims Act 2004",
+    "Freedom of Information Act 2000", "Data (Use and Access) Act 2025",
 }
 
 

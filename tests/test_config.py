@@ -105,7 +105,7 @@ def test_duplicate_partner_names_refused(tmp_path, examples):
 def test_unknown_partner_type_suggests(tmp_path, examples):
     text = example_text(examples).replace("type: police", "type: polise", 1)
     message = problems_of(write(tmp_path, text))
-    assert "partners[1].type" in message and "did you mean 'police'" in message
+    assert "partners[1] (Westshire Police).type" in message and "did you mean 'police'" in message
 
 
 @pytest.mark.parametrize("content,words", [

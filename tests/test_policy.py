@@ -125,7 +125,7 @@ def test_g03_error_names_field_line_and_reason(tmp_path, examples):
     errors = errors_in(check_policy(loaded, load_library()))
     assert len(errors) == 1
     error = errors[0]
-    assert error.gid == "G03" and error.field == "partners[1].name"
+    assert error.gid == "G03" and error.field == "partners[1] (UK Visas & Immigration).name"
     assert error.line == text.splitlines().index('  - name: "UK Visas & Immigration"') + 1
     rendered = error.render()
     assert "[G03]" in rendered and "may not receive the case list" in rendered and "Remove this entry" in rendered
@@ -134,7 +134,7 @@ def test_g03_error_names_field_line_and_reason(tmp_path, examples):
 def test_g03_checks_signatory_email(tmp_path, examples):
     loaded, _ = with_partner(tmp_path, examples, "Liaison Team", "duty@homeoffice.gov.uk")
     errors = errors_in(check_policy(loaded, load_library()))
-    assert [e.field for e in errors] == ["partners[1].signatory.email"]
+    assert [e.field for e in errors] == ["partners[1] (Liaison Team).signatory.email"]
 
 
 def test_g03_checks_distribution_list(tmp_path, examples):
@@ -144,7 +144,7 @@ def test_g03_checks_distribution_list(tmp_path, examples):
     path = tmp_path / "marac.yaml"
     path.write_text(text, encoding="utf-8")
     errors = errors_in(check_policy(load_settings(path, TODAY), load_library()))
-    assert [e.field for e in errors] == ["distribution_list[1].organisation"]
+    assert [e.field for e in errors] == ["distribution_list[1] (Duty desk).organisation"]
 
 
 def set_clauses(tmp_path, examples, block: str):

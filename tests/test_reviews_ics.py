@@ -13,6 +13,12 @@ from generator.register.calendar_export import event_uid
 TODAY = "2026-11-26"
 
 
+
+def english(examples):
+    """The two English examples, whose review dates these tests spell out (Afon Glas, the Welsh
+    example, has its own dates)."""
+    return [str(examples / "westmere"), str(examples / "northbridge")]
+
 def write_ics(runner, tmp_path, *args, name="reviews.ics"):
     target = tmp_path / name
     result = runner.invoke(main, ["reviews", *map(str, args), "--ics", str(target)])
@@ -25,7 +31,7 @@ def events_of(path):
 
 
 def test_one_all_day_event_per_document(runner, examples, tmp_path):
-    result, target = write_ics(runner, tmp_path, examples, "--today", TODAY)
+    result, target = write_ics(runner, tmp_path, *english(examples), "--today", TODAY)
     assert result.exit_code == 0, result.output
     assert "wrote 6 review dates" in result.stderr
     calendar, events = events_of(target)
@@ -64,8 +70,8 @@ def test_summary_description_and_alarms(runner, examples, tmp_path):
 
 
 def test_uids_are_stable_and_the_file_reproducible(runner, examples, tmp_path):
-    _, first = write_ics(runner, tmp_path, examples, "--today", TODAY, name="a.ics")
-    _, second = write_ics(runner, tmp_path, examples, "--today", "2027-01-15", name="b.ics")
+    _, first = write_ics(runner, tmp_path, *english(examples), "--today", TODAY, name="a.ics")
+    _, second = write_ics(runner, tmp_path, *english(examples), "--today", "2027-01-15", name="b.ics")
     assert first.read_bytes() == second.read_bytes(), "the day you run it changes nothing"
     uids = list(events_of(first)[1])
     assert len(set(uids)) == len(uids)
@@ -85,7 +91,7 @@ def test_a_new_review_gives_a_new_uid(runner, marac_copy, tmp_path):
 
 
 def test_file_is_valid_for_outlook_and_google(runner, examples, tmp_path):
-    _, target = write_ics(runner, tmp_path, examples, "--today", TODAY)
+    _, target = write_ics(runner, tmp_path, *english(examples), "--today", TODAY)
     data = target.read_bytes()
     assert data.startswith(b"BEGIN:VCALENDAR\r\n") and data.endswith(b"END:VCALENDAR\r\n")
     lines = data.split(b"\r\n")
@@ -96,7 +102,7 @@ def test_file_is_valid_for_outlook_and_google(runner, examples, tmp_path):
 
 
 def test_ics_with_json_keeps_stdout_clean(runner, examples, tmp_path):
-    result, target = write_ics(runner, tmp_path, examples, "--today", TODAY, "--format", "json")
+    result, target = write_ics(runner, tmp_path, *english(examples), "--today", TODAY, "--format", "json")
     assert len(json.loads(result.stdout)) == 6
     assert target.exists()
 
@@ -111,7 +117,7 @@ def test_never_reviewed_pathways_have_no_event(runner, marac_copy, tmp_path):
 
 
 def test_unwritable_ics_path_exits_1(runner, examples, tmp_path):
-    result, target = write_ics(runner, tmp_path, examples, "--today", TODAY, name="missing/reviews.ics")
+    result, target = write_ics(runner, tmp_path, *english(examples), "--today", TODAY, name="missing/reviews.ics")
     assert result.exit_code == 1
     assert "cannot write the calendar" in result.stderr
     assert "Traceback" not in result.output

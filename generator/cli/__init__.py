@@ -38,25 +38,14 @@ def check(configs, today):
             click.echo(finding.render(), err=finding.severity == "error")
         verdict = "errors" if result.errors else "ok"
         failed += bool(result.errors)
-        click.echo(f"{name}: {verdict} ({len(result.errors)} errors, {len(result.warnings)} warnings)")
+        click.echo(f"{name}: {verdict} ({_count(len(result.errors), 'error')}, "
+                   f"{_count(len(result.warnings), 'warning')})")
     if failed:
         raise click.exceptions.Exit(1)
 
 
-@main.command(name="clauses")
-@click.option("--doc", type=click.Choice(["mop", "isa", "annex"]), help="Only this document's clauses.")
-def list_clauses(doc):
-    """List the clause library: id, section, documents, G-ids, mandatory."""
-    from ..library.clauses import load_library
-
-    library = load_library()
-    click.echo(f"Clause library {library.version}")
-    for clause in library.clauses:
-        if doc and doc not in clause.applies_to:
-            continue
-        flag = "mandatory" if clause.mandatory else "optional"
-        covers = ",".join(clause.covers) or "-"
-        click.echo(f"{clause.id:48} {clause.section:20} {'/'.join(clause.applies_to):14} {covers:24} {flag}")
+def _count(number: int, word: str) -> str:
+    return f"{number} {word}" if number == 1 else f"{number} {word}s"
 
 
 # Commands that live in their own modules (one topic each) are registered here.
@@ -75,7 +64,13 @@ from .signatures import signatures  # noqa: E402
 main.add_command(signatures)
 from .init import init  # noqa: E402
 main.add_command(init)
+<<<<<<< HEAD
 from .serve import serve  # noqa: E402
 main.add_command(serve)
 from .dashboard import dashboard  # noqa: E402
 main.add_command(dashboard)
+=======
+from .clauses import clauses  # noqa: E402
+main.add_command(clauses)
+
+>>>>>>> main

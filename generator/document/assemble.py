@@ -28,7 +28,8 @@ from .model import (
     SignatureTable,
     Table,
 )
-from ..library.placeholders import PlaceholderError, evaluate_condition, make_environment, render_text, template_context
+from ..library.placeholders import (PlaceholderError, evaluate_condition, make_environment, render_text,
+                                   template_context, typographic_quotes)
 from ..settings.schema import DocumentDates, Settings, slugify
 
 
@@ -143,7 +144,7 @@ def _version(settings: Settings, kind: str) -> str:
 
 
 def _text(text: str) -> tuple[Run, ...]:
-    return (Run(text),)
+    return (Run(typographic_quotes(text)),)
 
 
 def _title_blocks(settings: Settings, kind: str, title: str) -> list[Block]:
@@ -158,10 +159,7 @@ def _title_blocks(settings: Settings, kind: str, title: str) -> list[Block]:
             f"Annex to the Marac Operating Protocol (version {d.operating_protocol.version}) and the "
             f"Marac Information Sharing Agreement (version {d.information_sharing_agreement.version})"),
             style="subtitle"))
-        blocks.append(Paragraph(_text(
-            "Where to insert it: add this annex to both documents as their section on victims with "
-            "insecure immigration status, immediately before their signature pages. Every partner "
-            "agency signs it, with the documents it is added to."), style="note"))
+        # Where to insert the annex is a note to the coordinator (README), not text partners sign.
         return blocks
     blocks.append(Paragraph(_text(
         f"{settings.marac.area} · Version {dates.version} · Last reviewed {long_date(dates.last_reviewed)}"),
@@ -193,7 +191,8 @@ def _signature_blocks(settings: Settings, kind: str, title: str) -> list[Block]:
     else:
         what = (f"this {title}, version {_dates(settings, kind).version}, including its section on "
                 "victims with insecure immigration status")
-    rows = tuple(SignatureRow(agency=p.name, signatory=p.signatory.name, role=p.signatory.role,
+    rows = tuple(SignatureRow(agency=typographic_quotes(p.name), signatory=typographic_quotes(p.signatory.name),
+                              role=typographic_quotes(p.signatory.role),
                               anchor=signature_anchor(p.name)) for p in settings.partners)
     return [
         PageBreak(),  # partners sign on a clean page, not under the last clause
@@ -204,3 +203,20 @@ def _signature_blocks(settings: Settings, kind: str, title: str) -> list[Block]:
             "exact text signed."), style="small"),
         SignatureTable(rows=rows),
     ]
+
+
+def clause_blocks_for(loaded: LoadedSettings, library: Library, clause: Clause,
+                      kind: str) -> tuple[bool, list[Paragraph | ListBlock]]:
+    """Return (included, blocks): whether ``clause`` is in this Marac's ``kind`` document, and
+    its text as it reads there (placeholders filled). ``marac clauses show`` prints this.
+
+    Refuses (``ClauseLibraryError``) a clause whose placeholders cannot be rendered.
+    """
+    outline = library.documents[kind]
+    env = make_environment()
+    companion = {"mop": "isa", "isa": "mop", "annex": "mop"}[kind]
+    context = template_context(loaded.settings, {
+        "kind": kind, "title": outline.title, "other_title": library.documents[companion].title,
+    })
+    included = clause.id in {c.id for c in select_clauses(loaded.settings, library, kind, clause.section, env, context)}
+    return included, _clause_blocks(clause, env, context)

@@ -10,8 +10,9 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlparse
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ..errors import ClauseLibraryError, Problem
 from ..resources import data_dir
@@ -22,10 +23,29 @@ DOC_KINDS: tuple[str, ...] = ("mop", "isa", "annex")
 GID = Annotated[str, Field(pattern=r"^G(0[1-9]|1[0-9]|2[0-4])$")]
 INDEX_FILE = "library.yaml"
 NOT_CLAUSES = {INDEX_FILE, "requirements.yaml"}  # the index and the requirement catalogue
+# Where a clause's law may be checked: the official text or the regulator, never a commentary.
+SOURCE_HOSTS = ("legislation.gov.uk", "ico.org.uk", "safelives.org.uk", "gov.uk", "gov.wales",
+                "justiceinspectorates.gov.uk", "echr.coe.int")
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Source(_Strict):
+    """Where the law or guidance a clause states can be read: the exact citation and its address."""
+
+    citation: str = Field(min_length=3)
+    url: str
+
+    @field_validator("url")
+    @classmethod
+    def _official(cls, url: str) -> str:
+        parsed = urlparse(url)
+        host = (parsed.hostname or "").lower()
+        if parsed.scheme != "https" or not any(host == h or host.endswith("." + h) for h in SOURCE_HOSTS):
+            raise ValueError(f"must be an https address on one of {', '.join(SOURCE_HOSTS)}")
+        return url
 
 
 class Clause(_Strict):
@@ -40,6 +60,7 @@ class Clause(_Strict):
     covers: tuple[GID, ...] = ()
     when: str | None = None
     text: str
+    sources: tuple[Source, ...] = ()  # every clause that states law names where to check it
     local: bool = False  # added by a Marac's own settings, not from the library
 
 
@@ -79,6 +100,10 @@ class Library:
     def mandatory_ids(self) -> set[str]:
         """Return the ids of clauses a Marac may not exclude."""
         return {clause.id for clause in self.clauses if clause.mandatory}
+
+    def cited_sources(self) -> list[tuple[str, str, str]]:
+        """Return (clause id, citation, url) for every source, in library order (``clauses --sources``)."""
+        return [(clause.id, source.citation, source.url) for clause in self.clauses for source in clause.sources]
 
 
 def load_library(folder: Path | None = None) -> Library:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ..library.clauses import Library, load_library
 from ..settings.loader import LoadedSettings, load_settings, resolve_config_paths
-from ..errors import ConfigError, PolicyError, Problem
+from ..errors import ConfigError, OneMaracExpected, PolicyError, Problem
 from .rules import check_policy, errors_in
 
 
@@ -64,8 +64,9 @@ def require_clean(result: GateResult) -> LoadedSettings:
 
 def load_one_clean(argument: str, today: dt.date | None = None) -> LoadedSettings:
     """Return the settings of the single Marac named by ``argument``, refusing errors."""
-    results = gate_many([argument], today)
-    if len(results) != 1:
-        raise ConfigError([Problem(argument, None, "", (
-            f"names {len(results)} Maracs; this command takes one Marac folder or marac.yaml"))])
-    return require_clean(results[0])
+    paths = resolve_config_paths([argument])
+    if len(paths) != 1:
+        raise OneMaracExpected(
+            f"{argument} holds {len(paths)} Maracs; this command takes one Marac folder or its "
+            f"marac.yaml, for example {paths[0].parent}")
+    return require_clean(gate_one(paths[0], load_library(), today))

@@ -42,7 +42,7 @@ def errors_in(findings: list[Problem]) -> list[Problem]:
 
 def _finding(loaded: LoadedSettings, location: tuple, message: str, gid: str | None,
              severity: str = "error") -> Problem:
-    return Problem(loaded.display_name, loaded.line_of(*location), dotted_path(location),
+    return Problem(loaded.display_name, loaded.line_of(*location), loaded.field_name(location),
                    message, gid=gid, severity=severity)
 
 
@@ -120,7 +120,9 @@ def _clause_choices(loaded: LoadedSettings, library: Library) -> Iterator[Proble
 
 def _coverage_lost(loaded: LoadedSettings, library: Library) -> Iterator[Problem]:
     """Warn when exclusions leave a document with no clause for a guidance requirement."""
-    excluded = set(loaded.settings.clauses.exclude)
+    # A mandatory clause cannot be excluded (an error says so), so it still covers its requirements.
+    mandatory = library.mandatory_ids()
+    excluded = {c for c in loaded.settings.clauses.exclude if c not in mandatory}
     if not excluded:
         return
     for kind in ("mop", "isa", "annex"):

@@ -19,7 +19,7 @@ from pydantic import ValidationError
 
 from ..settings.loader import LoadedSettings, load_settings, resolve_config_paths
 from ..dates import long_date
-from ..errors import ConfigError, Problem, RegisterError
+from ..errors import ConfigError, OneMaracExpected, Problem, RegisterError
 from ..policy.recognisers import immigration_enforcement_name
 from ..policy.rules import G03_WHY
 from ..settings.schema import Partner, Text, agency_key  # noqa: F401  (re-exported for status and import)
@@ -95,8 +95,8 @@ def load_marac(argument: str | Path, today: dt.date | None = None) -> LoadedSett
     """
     paths = resolve_config_paths([str(argument)])
     if len(paths) != 1:
-        raise ConfigError([Problem(str(argument), None, "", (
-            f"names {len(paths)} Maracs; this command takes one Marac folder or marac.yaml"))])
+        raise OneMaracExpected(f"{argument} holds {len(paths)} Maracs; this command takes one Marac "
+                               "folder or its marac.yaml")
     return load_settings(paths[0], today)
 
 

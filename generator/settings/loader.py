@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import cache as settings_cache
 from ..errors import ConfigError, Problem
-from .schema import Settings
+from .schema import Settings, agency_key
 from .yaml_source import YamlDocument, YamlReadError, dotted_path, read_yaml
 
 CONFIG_NAME = "marac.yaml"
@@ -38,6 +38,13 @@ class LoadedSettings:
     def line_of(self, *location: Any) -> int | None:
         """Return the line in marac.yaml of a dotted location, or of its nearest parent."""
         return self.source.line_of(tuple(location))
+
+    def field_name(self, location: tuple) -> str:
+        """Return a location as people read it, list entries named: ``partners[2] (Police).name``."""
+        data = self.source.data
+        if data is None:  # settings from the parse cache carry no raw data; the model has the names
+            data = self.settings.model_dump(mode="json", by_alias=True)
+        return dotted_path(location, data)
 
 
 def resolve_config_paths(arguments: list[str] | tuple[str, ...]) -> list[Path]:
@@ -98,9 +105,10 @@ def load_settings(path: Path, today: dt.date | None = None) -> LoadedSettings:
             raise ConfigError(_sorted_unique(problems)) from None
         if raw is not None:
             settings_cache.store(raw, source.data, source.lines)
-    date_problems = _review_date_problems(settings, source, display, today)
-    if date_problems:
-        raise ConfigError(date_problems)
+    problems = _duplicate_partner_problems(settings, source, display)
+    problems += _review_date_problems(settings, source, display, today)
+    if problems:
+        raise ConfigError(problems)
     return LoadedSettings(settings=settings, source=source, display_name=display)
 
 
@@ -134,6 +142,22 @@ def _display_name(path: Path) -> str:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
+
+
+def _duplicate_partner_problems(settings: Settings, source: YamlDocument, display: str) -> list[Problem]:
+    """Each partner agency appears once (names compared as the ledger matches them)."""
+    problems = []
+    seen: dict[str, int] = {}
+    for index, partner in enumerate(settings.partners):
+        key = agency_key(partner.name)
+        if key in seen:
+            location = ("partners", index, "name")
+            problems.append(Problem(display, source.line_of(location), dotted_path(location, source.data), (
+                f"'{partner.name}' is listed twice (entries {seen[key] + 1} and {index + 1}); "
+                "each partner agency appears once: remove this entry or merge the two")))
+        else:
+            seen[key] = index
+    return problems
 
 
 def _review_date_problems(settings: Settings, source: YamlDocument, display: str,
@@ -175,7 +199,7 @@ def problem_from_error(error: dict, source: YamlDocument, display: str) -> Probl
     location = tuple(part for part in error["loc"] if not _is_pydantic_branch(part))
     # A failed model_validator reports at the model; keep the location as it is.
     message = _friendly_message(error, location)
-    return Problem(display, source.line_of(location), dotted_path(location), message)
+    return Problem(display, source.line_of(location), dotted_path(location, source.data), message)
 
 
 def _is_pydantic_branch(part: Any) -> bool:
@@ -206,6 +230,8 @@ def _friendly_message(error: dict, location: tuple) -> str:
     if kind == "too_short":
         return "is empty; list at least one entry"
     if kind in {"string_type"}:
+        if location and location[-1] == "version" and isinstance(given, (int, float)):
+            return f'must be written in quotes, or YAML reads it as a number: write version: "{given}"'
         return f"must be text, not {_describe(given)}; put it in quotes if needed"
     if kind in {"int_type", "int_parsing", "int_from_float"}:
         return f"must be a whole number, not {_describe(given)}"

@@ -250,20 +250,6 @@ class Settings(Strict):
     records: Records
     clauses: ClauseChoices = ClauseChoices()
 
-    @field_validator("partners")
-    @classmethod
-    def _unique_partner_names(cls, partners: list[Partner]) -> list[Partner]:
-        seen: dict[str, int] = {}
-        for index, partner in enumerate(partners):
-            key = agency_key(partner.name)
-            if key in seen:
-                raise ValueError(
-                    f"'{partner.name}' is listed twice (entries {seen[key] + 1} and {index + 1}); "
-                    "each partner agency appears once"
-                )
-            seen[key] = index
-        return partners
-
     @property
     def slug(self) -> str:
         """Return the folder and file-name stem for this Marac."""

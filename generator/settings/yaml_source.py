@@ -9,6 +9,7 @@ field name instead of crashing the YAML parser.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -99,14 +100,8 @@ def read_yaml(path: Path, display_name: str | None = None, expect: type = dict,
     try:
         loader, node = _compose(text)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        what = exc.problem or "invalid YAML"
-        raise refuse(
-            f"YAML syntax error: {what}; check the indentation and that every "
-            "'key: value' has a space after the colon",
-            line,
-        ) from None
+        message, line = explain_syntax_error(exc, text.splitlines())
+        raise refuse(message, line) from None
     except yaml.YAMLError as exc:
         raise refuse(f"YAML syntax error: {exc}") from None
 
@@ -132,6 +127,52 @@ def read_yaml(path: Path, display_name: str | None = None, expect: type = dict,
     finally:
         loader.dispose()
     return YamlDocument(path=path, data=data, lines=walk.lines)
+
+
+def explain_syntax_error(exc: yaml.MarkedYAMLError, lines: list[str]) -> tuple[str, int | None]:
+    """Return (message, line) for a YAML syntax error, in words a coordinator can act on.
+
+    YAML's own words ("mapping values are not allowed here") are translated for the three
+    mistakes people make most: a colon inside a value, an apostrophe inside single quotes, and
+    a key without its colon (which YAML reports on the line after).
+    """
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark else None
+    problem = exc.problem or "invalid YAML"
+    current = lines[line - 1] if line and line <= len(lines) else ""
+    if "mapping values are not allowed" in problem and line:
+        before = current[: mark.column] if mark else current
+        if re.match(r"^\s*(- )?[\w.-]+:\s+\S", before):
+            return ("a colon inside a value: put the whole value in double quotes, "
+                    f'like {_quoted_example(current)}'), line
+        previous = _previous_content_line(lines, line - 1)
+        if previous is not None and ":" not in lines[previous - 1].split("#")[0]:
+            key = lines[previous - 1].strip()
+            return (f"'{key}' has no colon: write it as 'key: value' "
+                    f"(for example '{key.replace(' ', ': ', 1)}')"), previous
+    if "did not find expected key" in problem or "expected <block end>" in problem:
+        for number in (line, exc.context_mark.line + 1 if exc.context_mark else None):
+            text = lines[number - 1] if number and number <= len(lines) else ""
+            value = text.split(":", 1)[1].strip() if ":" in text else ""
+            if value.startswith("'") and value.count("'") >= 3:
+                return ("an apostrophe inside single quotes: put the value in double quotes instead, "
+                        f'like {_quoted_example(text)}'), number
+    return (f"YAML syntax error: {problem}; check the indentation and that every "
+            "'key: value' has a space after the colon"), line
+
+
+def _previous_content_line(lines: list[str], before: int) -> int | None:
+    for number in range(before, 0, -1):
+        text = lines[number - 1].strip()
+        if text and not text.startswith("#"):
+            return number
+    return None
+
+
+def _quoted_example(text: str) -> str:
+    key, _, value = text.strip().partition(":")
+    value = value.split(" #")[0].strip().strip("'")
+    return f'{key}: "{value}"'
 
 
 class _AliasRefused(Exception):
@@ -206,12 +247,32 @@ class _Walk:
         return result
 
 
-def dotted_path(location: tuple) -> str:
-    """Return ``('partners', 3, 'name')`` as ``partners[4].name``: entries count from 1, as people do."""
+def dotted_path(location: tuple, data: Any = None) -> str:
+    """Return ``('partners', 3, 'name')`` as ``partners[4].name``: entries count from 1, as people do.
+
+    With the parsed ``data``, a list entry is also named by its name or organisation, as in
+    ``partners[5] (Eastshire Police).signatory.email``, so nobody has to count entries.
+    """
     out = ""
+    node = data
     for part in location:
         if isinstance(part, int):
             out += f"[{part + 1}]"
+            node = node[part] if isinstance(node, list) and 0 <= part < len(node) else None
+            label = _entry_label(node)
+            if label:
+                out += f" ({label})"
         else:
             out += f".{part}" if out else str(part)
+            node = node.get(part) if isinstance(node, Mapping) else None
     return out
+
+
+def _entry_label(entry: Any) -> str | None:
+    if not isinstance(entry, Mapping):
+        return None
+    for key in ("name", "organisation", "id"):
+        value = entry.get(key)
+        if isinstance(value, str) and value.strip() and len(value) <= 80:
+            return " ".join(value.split())
+    return None
