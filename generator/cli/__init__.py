@@ -64,13 +64,9 @@ from .signatures import signatures  # noqa: E402
 main.add_command(signatures)
 from .init import init  # noqa: E402
 main.add_command(init)
-<<<<<<< HEAD
+from .clauses import clauses  # noqa: E402
+main.add_command(clauses)
 from .serve import serve  # noqa: E402
 main.add_command(serve)
 from .dashboard import dashboard  # noqa: E402
 main.add_command(dashboard)
-=======
-from .clauses import clauses  # noqa: E402
-main.add_command(clauses)
-
->>>>>>> main
