@@ -210,6 +210,17 @@ def parent_path(path: str) -> str:
     return path.rsplit(".", 1)[0] if "." in path else ""
 
 
+_ENTRY_LABEL = re.compile(r"(\[\d+\]) \(.*?\)(?=\.|\[|$)")
+
+
+def form_name(field_name: str) -> str:
+    """Return a finding's field as a form name: ``partners[2] (Police).name`` -> ``partners[2].name``.
+
+    Messages name list entries by their name so that nobody has to count; the form counts.
+    """
+    return _ENTRY_LABEL.sub(r"\1", field_name)
+
+
 def place_problems(problems: list[Problem], nodes: list[Node]) -> tuple[dict[str, list[Problem]], list[Problem]]:
     """Return (problems by the form name they belong beside, problems that fit no field).
 
@@ -219,7 +230,7 @@ def place_problems(problems: list[Problem], nodes: list[Node]) -> tuple[dict[str
     placed: dict[str, list[Problem]] = {}
     loose = []
     for problem in problems:
-        path = problem.field
+        path = form_name(problem.field)
         while path and path not in names:
             path = parent_path(path)
         if path:
