@@ -63,7 +63,7 @@ def routes(site: Site) -> list[Route]:
         document, version = str(form.get("document", "")), str(form.get("version", "")).strip()
         try:
             loaded = require_clean(gate_one(config, site.library, site.day()))
-            extra = {"summary": str(form.get("summary", "")).strip()} if SUMMARY else {}
+            extra = {"summary": str(form.get("summary", "")).strip() or None} if SUMMARY else {}
             outcome = await run_in_threadpool(  # renders the PDF: keep the app answering meanwhile
                 issue_edition, loaded, site.library, document, version, _date(form.get("date")),
                 today=site.day(), render_pdf=writer("pdf"), **extra)
