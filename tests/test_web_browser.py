@@ -9,7 +9,6 @@ also takes the two screenshots in docs/ when MARAC_SCREENSHOTS names a folder.
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import os
 import socket

@@ -79,7 +79,8 @@ class Dashboard:
         return list(dict.fromkeys(row.marac for row in self.rows))
 
 
-_CACHE: dict[tuple, tuple[DocumentRow, ...]] = {}
+# One entry per Marac: the stamps its rows were computed from, and the rows.
+_CACHE: dict[tuple[str, str], tuple[tuple, tuple[DocumentRow, ...]]] = {}
 
 
 def file_stamp(path: Path) -> tuple[int, int] | None:
@@ -99,11 +100,13 @@ def marac_rows(key: str, config: Path, library: Library, today: dt.date,
     Rows are remembered until marac.yaml, editions.yaml or signatures.yaml change.
     """
     folder = config.parent
-    cache_key = (str(config.resolve()), key, file_stamp(config), file_stamp(index_path(folder)),
-                 file_stamp(ledger_path(folder)), today, window_days, library.version)
-    if cache_key not in _CACHE:
-        _CACHE[cache_key] = _compute(key, config, library, today, window_days)
-    return _CACHE[cache_key]
+    stamps = (file_stamp(config), file_stamp(index_path(folder)), file_stamp(ledger_path(folder)),
+              today, window_days, library.version)
+    entry = (str(config.resolve()), key)
+    cached = _CACHE.get(entry)
+    if cached is None or cached[0] != stamps:
+        cached = _CACHE[entry] = (stamps, _compute(key, config, library, today, window_days))
+    return cached[1]
 
 
 def _compute(key: str, config: Path, library: Library, today: dt.date, window_days: int) -> tuple[DocumentRow, ...]:

@@ -6,6 +6,7 @@ Each form calls the function its command calls (``issue_edition``, ``record_sign
 
 from __future__ import annotations
 
+import datetime as dt
 import inspect
 import tempfile
 from pathlib import Path
@@ -134,9 +135,8 @@ def routes(site: Site) -> list[Route]:
             Route("/m/{key}/sign", sign, methods=["POST"]), Route("/m/{key}/import", upload, methods=["POST"])]
 
 
-def _date(value):
-    import datetime as dt
-
+def _date(value) -> dt.date | None:
+    """Return the form's date (None when left empty); refuses (400) text that is not a date."""
     text = str(value or "").strip()
     if not text:
         return None
