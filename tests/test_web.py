@@ -330,3 +330,57 @@ def test_everything_as_one_zip_holds_each_document_in_both_formats(site, monkeyp
                            ("operating-protocol", "information-sharing-agreement", "immigration-status-annex")
                            for fmt in ("docx", "pdf"))
     assert archive.read("northbridge-operating-protocol.pdf") == b"pdf:mop"
+
+
+def test_save_waits_for_the_register_lock_and_refuses_a_changed_file(tmp_path):
+    import threading
+    import time
+
+    from generator.register.store import locked
+    from generator.web import yaml_edit
+
+    path = tmp_path / "marac.yaml"
+    path.write_bytes(b"# comment\nmarac:\n  name: A\n")
+    opened = yaml_edit.digest(path.read_bytes())
+    released = []
+
+    def hold():
+        with locked(path):
+            time.sleep(0.5)
+            released.append(time.monotonic())
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    time.sleep(0.1)
+    outcome = yaml_edit.save(path, opened, b"# comment\nmarac:\n  name: B\n")
+    finished = time.monotonic()
+    holder.join()
+    assert outcome.written and path.read_bytes().endswith(b"name: B\n") and finished >= released[0]
+    stale = yaml_edit.save(path, opened, b"marac:\n  name: C\n", opened=b"# comment\nmarac:\n  name: A\n")
+    assert not stale.written and stale.changes == ("-  name: A", "+  name: B")
+    assert path.read_bytes().endswith(b"name: B\n")
+
+
+def test_headings_between_entries_stay_in_place_when_entries_are_removed_or_added(site):
+    root, c = site
+    path = root / "northbridge" / "marac.yaml"
+    text = path.read_text()
+    # The partner just above the "# Housing associations" heading, counted from 1 as the form does.
+    before_heading = text[text.index("\npartners:"):text.index("  # Housing associations")].count("\n  - name:")
+    removed = yaml.safe_load(text)["partners"][before_heading - 1]["name"]
+    page = post(c, "/m/northbridge/settings", settings_fields(c), action=f"remove:partners[{before_heading}]")
+    page = post(c, "/m/northbridge/settings", form_values(page.text, "/m/northbridge/settings"), action="add:partners")
+    fields = form_values(page.text, "/m/northbridge/settings")
+    new = max(int(m) for m in re.findall(r"partners\[(\d+)\]\.__item", page.text))
+    for name, value in ((f"partners[{new}].name", "Northbridge Extra Agency"), (f"partners[{new}].type", "other"),
+                        (f"partners[{new}].signatory.name", "A Person"), (f"partners[{new}].signatory.role", "Head")):
+        setting(fields, name, value)
+    page = post(c, "/m/northbridge/settings", fields, action="save")
+    assert page.status_code == 200
+    after = path.read_text()
+    assert removed not in after
+    heading = after.index("  # Housing associations")
+    assert after[heading:].lstrip().split("\n")[1].startswith("  - name:")  # still right above its entries
+    banner = after.index("# --- Others who receive Marac papers")
+    assert after.index("Northbridge Extra Agency") < banner
+    assert yaml.safe_load(after)["partners"][-1]["name"] == "Northbridge Extra Agency"

@@ -19,7 +19,8 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import YAMLError
+from ruamel.yaml.error import CommentMark, YAMLError
+from ruamel.yaml.tokens import CommentToken
 
 from ..atomic import write_atomic
 from ..register.store import locked
@@ -100,6 +101,8 @@ def _merge_seq(seq: CommentedSeq, wanted: list) -> None:
     if any(origin is not None for origin in origins):
         kept = {origin for origin in origins if isinstance(origin, int) and 0 <= origin < len(seq)}
         for index in sorted(set(range(len(seq))) - kept, reverse=True):
+            if index > 0:  # the comments after a removed entry belong to what follows it
+                _move_following_comments(seq[index], seq[index - 1])
             del seq[index]
         old_items = {origin: position for position, origin in enumerate(sorted(kept))}
         merged = []
@@ -112,15 +115,66 @@ def _merge_seq(seq: CommentedSeq, wanted: list) -> None:
     else:
         merged = [_merged(seq[i], value) if i < len(seq) else _fresh(value) for i, value in enumerate(wanted)]
     # Replace in place where the item is unchanged, so comments attached to positions stay.
+    last = seq[-1] if len(seq) else None
     for index, item in enumerate(merged):
         if index < len(seq):
             if seq[index] is not item:
                 seq[index] = item
         else:
             seq.append(item)
+    if last is not None and len(merged) > index_of(seq, last) + 1:
+        # New entries go before the comments that followed the old last one (the next banner).
+        _move_following_comments(last, seq[len(merged) - 1])
     del seq[len(merged):]
     if len(seq):
         seq.fa.set_block_style()
+
+
+def _tail(node: Any) -> tuple[Any, Any] | None:
+    """Return (container, key) of the last value inside ``node``: where ruamel.yaml keeps the
+    comment lines that follow it, such as the heading of the next group of entries."""
+    found = None
+    while isinstance(node, (CommentedMap, CommentedSeq)) and len(node):
+        key = list(node.keys())[-1] if isinstance(node, CommentedMap) else len(node) - 1
+        found = (node, key)
+        node = node[key]
+    return found
+
+
+def _comment_after(container: Any, key: Any):
+    slot = 2 if isinstance(container, CommentedMap) else 0
+    entry = container.ca.items.get(key)
+    return entry[slot] if entry and len(entry) > slot else None
+
+
+def _move_following_comments(source: Any, target: Any) -> None:
+    """Move the comment lines after ``source``'s last value (a heading such as ``# Housing
+    associations`` for the entries that follow, or the next section's banner) to after
+    ``target``'s last value. The end-of-line comment of ``source``'s last line stays."""
+    tail = _tail(source)
+    token = _comment_after(*tail) if tail else None
+    if token is None:
+        return
+    first, _, rest = token.value.partition("\n")
+    if "#" not in rest:
+        return
+    destination = _tail(target)
+    if destination is None:
+        return
+    token.value = first + "\n"
+    container, key = destination
+    earlier = _comment_after(container, key)
+    if earlier is not None:
+        earlier.value = (earlier.value if earlier.value.endswith("\n") else earlier.value + "\n") + rest
+    elif isinstance(container, CommentedMap):
+        container.ca.items[key] = [None, None, CommentToken("\n" + rest, CommentMark(0), None), None]
+    else:
+        container.ca.items[key] = [CommentToken("\n" + rest, CommentMark(0), None), None]
+
+
+def index_of(seq: CommentedSeq, item: Any) -> int:
+    """Return the position of ``item`` itself (not an equal one) in ``seq``, or -1."""
+    return next((i for i, x in enumerate(seq) if x is item), -1)
 
 
 def _same_scalar(old: Any, value: Any) -> bool:
