@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test setup system-deps bench clean
+.PHONY: run test serve setup system-deps bench clean
 
 run: setup
 	$(BIN)/marac check local_configs/
@@ -13,6 +13,10 @@ run: setup
 
 test: setup
 	$(BIN)/python -m pytest -q
+
+# The coordinator's web app on http://127.0.0.1:8400/ (this computer only); Ctrl+C stops it.
+serve: setup
+	$(BIN)/marac serve local_configs/
 
 setup: system-deps $(STAMP)
 
@@ -30,6 +34,7 @@ bench: setup
 	$(BIN)/python bench/commands.py
 	$(BIN)/python bench/reviews.py
 	$(BIN)/python bench/national.py --maracs 10
+	$(BIN)/python bench/web.py
 
 clean:
 	rm -rf output build dist *.egg-info .pytest_cache

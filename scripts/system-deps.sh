@@ -7,6 +7,11 @@ set -euo pipefail
 # lays out like the PDF; the documents themselves never need it.
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fontconfig
           fonts-crosextra-carlito fonts-dejavu-core fonts-hosny-amiri libreoffice-writer-nogui)
+# chromium: only the web app's browser tests use it (Playwright drives Debian's package). Debian
+# ships it as a package; Ubuntu only as a snap, so there it is left out and those tests skip.
+if grep -qs '^ID=debian' /etc/os-release; then
+  packages+=(chromium)
+fi
 
 installed() {
   # "triggers-pending" and "triggers-awaited" packages are installed and usable: dpkg only has

@@ -66,6 +66,9 @@ from .init import init  # noqa: E402
 main.add_command(init)
 from .clauses import clauses  # noqa: E402
 main.add_command(clauses)
-
 from .audit import audit  # noqa: E402
 main.add_command(audit)
+from .serve import serve  # noqa: E402
+main.add_command(serve)
+from .dashboard import dashboard  # noqa: E402
+main.add_command(dashboard)

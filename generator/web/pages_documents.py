@@ -1,0 +1,121 @@
+"""Preview and downloads: the documents as HTML, DOCX, PDF, or all in one zip.
+
+The text comes from ``assemble`` and the writers ``marac build`` uses, after the same policy
+gate, so a download is the file the command would write. A document whose text is not its
+issued edition's is marked as a draft on the preview page (a document no edition has been issued
+for, such as the annex today, counts as a draft).
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from ..build import output_path
+from ..document.assemble import assemble
+from ..document.model import Document
+from ..errors import MaracError, PolicyError
+from ..policy.gate import gate_one, require_clean
+from ..register.editions import index_path
+from ..register.ledger import ledger_path
+from ..register.status import marac_status
+from ..render import writer
+from .dashboard import file_stamp
+from .safety import CSP_DOCUMENT, Refused
+from .site import Site, message_of
+
+DOWNLOADS = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+             "pdf": "application/pdf"}
+
+
+def drafts(site: Site, loaded) -> dict[str, bool]:
+    """Return, per signed document, whether today's text is NOT its issued edition (a draft)."""
+    try:
+        status = marac_status(loaded, site.library)
+    except MaracError:
+        return {}
+    return {doc.document: not doc.current_text_matches for doc in status.documents}
+
+
+_CACHE: dict[tuple, tuple[Document, bool]] = {}
+
+
+def _document(site: Site, key: str, kind: str) -> tuple[Document, bool]:
+    """Return the assembled document and whether it is a draft, after the policy gate.
+
+    Remembered until marac.yaml, editions.yaml or signatures.yaml change, so the preview page
+    and the document in its frame assemble the text once. Refuses (``Refused``) an unknown
+    document and settings with errors.
+    """
+    if kind not in site.library.documents:
+        raise Refused(404, f"There is no document '{kind}'; the documents are {', '.join(site.library.documents)}.")
+    config = site.config(key)
+    folder = config.parent
+    stamp = (str(config.resolve()), kind, file_stamp(config), file_stamp(index_path(folder)), file_stamp(ledger_path(folder)),
+             site.library.version, site.day())
+    if stamp not in _CACHE:
+        while len(_CACHE) >= 32:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[stamp] = _assembled(site, config, kind)
+    return _CACHE[stamp]
+
+
+def _assembled(site: Site, config, kind: str) -> tuple[Document, bool]:
+    result = gate_one(config, site.library, site.day())
+    try:
+        loaded = require_clean(result)
+    except PolicyError as exc:
+        raise Refused(400, "The documents cannot be built until these are fixed on the settings page:\n"
+                      + "\n".join(message_of(p) for p in exc.problems if p.severity == "error")) from None
+    document = assemble(loaded, site.library, kind)
+    # The files are exactly what marac build writes; the preview page carries the draft mark.
+    return document, document.meta.draft or drafts(site, loaded).get(kind, True)
+
+
+def _attachment(data: bytes, name: str, media_type: str) -> Response:
+    return Response(data, media_type=media_type, headers={"content-disposition": f'attachment; filename="{name}"'})
+
+
+def routes(site: Site) -> list[Route]:
+    """Return the preview and download routes."""
+
+    async def preview(request: Request):
+        key, kind = request.path_params["key"], request.path_params["kind"]
+        document, draft = _document(site, key, kind)
+        return site.page(request, "preview.html", title=f"{document.meta.title}: preview", key=key, kind=kind,
+                         document=document, draft=draft)
+
+    async def html(request: Request):
+        document, _ = _document(site, request.path_params["key"], request.path_params["kind"])
+        return Response(writer("html")(document), media_type="text/html; charset=utf-8",
+                        headers={"content-security-policy": CSP_DOCUMENT})
+
+    async def download(request: Request):
+        fmt = request.path_params["fmt"]
+        if fmt not in DOWNLOADS:
+            raise Refused(404, "Documents download as docx or pdf.")
+        document, _ = _document(site, request.path_params["key"], request.path_params["kind"])
+        name = output_path(site.root, document, fmt).name
+        return _attachment(await run_in_threadpool(writer(fmt), document), name, DOWNLOADS[fmt])
+
+    async def everything(request: Request):
+        key = request.path_params["key"]
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for kind in site.library.documents:
+                document, _ = _document(site, key, kind)
+                for fmt in DOWNLOADS:
+                    info = zipfile.ZipInfo(output_path(site.root, document, fmt).name, date_time=(1980, 1, 1, 0, 0, 0))
+                    archive.writestr(info, writer(fmt)(document), zipfile.ZIP_DEFLATED)
+        return _attachment(buffer.getvalue(), f"{key}-documents.zip", "application/zip")
+
+    return [Route("/m/{key}/preview/{kind}", preview), Route("/m/{key}/document/{kind}.html", html),
+            Route("/m/{key}/download/{kind}.{fmt}", download), Route("/m/{key}/all.zip", everything)]
+
+
+__all__ = ["routes", "drafts"]
