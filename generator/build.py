@@ -32,6 +32,7 @@ class BuiltFile:
     format: str
     path: Path
     fingerprint: str
+    draft: str | None = None  # why this text is marked DRAFT (not the issued edition), or None
 
 
 def output_path(output: Path, document: Document, fmt: str) -> Path:
@@ -40,7 +41,8 @@ def output_path(output: Path, document: Document, fmt: str) -> Path:
     return Path(output) / meta.slug / f"{meta.slug}-{meta.file_stem}{extension(fmt)}"
 
 
-def render_document(document: Document, formats: tuple[str, ...], output: Path) -> list[BuiltFile]:
+def render_document(document: Document, formats: tuple[str, ...], output: Path,
+                    draft: str | None = None) -> list[BuiltFile]:
     """Render one document in every format and write each file atomically; return them.
 
     Refuses (``RenderError``) when a writer fails; files already written stay whole.
@@ -53,13 +55,21 @@ def render_document(document: Document, formats: tuple[str, ...], output: Path) 
             write_atomic(target, data)
         except OSError as exc:
             raise RenderError(f"{target}: cannot be written ({exc.strerror or exc})") from None
-        built.append(BuiltFile(document.meta.marac, document.meta.kind, fmt, target, document.meta.fingerprint))
+        built.append(BuiltFile(document.meta.marac, document.meta.kind, fmt, target, document.meta.fingerprint,
+                               draft))
     return built
 
 
 def _build_unit(unit: tuple[LoadedSettings, str, tuple[str, ...], Path]) -> list[BuiltFile]:
+    from .register.drafts import draft_notice, register_view
+    from .register.editions import load_editions
+    from .register.store import display_path
+
     loaded, kind, formats, output = unit
-    return render_document(assemble(loaded, load_library(), kind), formats, output)
+    editions = load_editions(loaded.folder)
+    document = register_view(loaded, assemble(loaded, load_library(), kind), editions=editions)
+    notice = draft_notice(document, editions, display_path(loaded.folder)) if document.meta.draft else None
+    return render_document(document, formats, output, notice)
 
 
 def build_many(arguments, output: Path, formats: tuple[str, ...], kinds: tuple[str, ...] = DOC_KINDS,

@@ -36,9 +36,17 @@ def check(configs, today):
         name = result.loaded.settings.marac.name if result.loaded else str(result.path)
         for finding in result.findings:
             click.echo(finding.render(), err=finding.severity == "error")
+        warnings = len(result.warnings)
+        if result.loaded is not None and not result.errors:
+            from ..library.clauses import load_library
+            from ..register.drafts import issued_text_warnings
+
+            for warning in issued_text_warnings(result.loaded, load_library()):
+                click.echo(f"{result.loaded.display_name}: warning: {warning}")
+                warnings += 1
         verdict = "errors" if result.errors else "ok"
         failed += bool(result.errors)
-        click.echo(f"{name}: {verdict} ({len(result.errors)} errors, {len(result.warnings)} warnings)")
+        click.echo(f"{name}: {verdict} ({len(result.errors)} errors, {warnings} warnings)")
     if failed:
         raise click.exceptions.Exit(1)
 
@@ -73,4 +81,6 @@ from .build import build  # noqa: E402
 main.add_command(build)
 from .signatures import signatures  # noqa: E402
 main.add_command(signatures)
+from .diff import diff  # noqa: E402
+main.add_command(diff)
 

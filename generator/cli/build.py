@@ -47,4 +47,6 @@ def build(configs, output, formats, kinds, jobs):
 
     built = build_many(configs, output, formats, kinds, jobs or os.cpu_count() or 1, progress=progress)
     for item in built:
-        click.echo(f"wrote {item.path}  (edition {item.fingerprint[:12]})")
+        click.echo(f"wrote {item.path}  (edition {item.fingerprint[:12]}{', DRAFT' if item.draft else ''})")
+    for marac, kind, notice in dict.fromkeys((f.marac, f.kind, f.draft) for f in built if f.draft):
+        click.echo(f"{marac}: draft: {notice}", err=True)

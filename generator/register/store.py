@@ -27,8 +27,9 @@ from ..errors import Problem, RegisterError
 from ..settings.yaml_source import YamlReadError, dotted_path, read_yaml
 
 LOCK_WAIT_SECONDS = 60
-DOCUMENTS = ("mop", "isa")
-DOCUMENT_NAMES = {"mop": "Operating Protocol", "isa": "Information Sharing Agreement"}
+DOCUMENTS = ("mop", "isa", "annex")  # the annex is issued and signed only when marac.yaml gives documents.annex
+DOCUMENT_NAMES = {"mop": "Operating Protocol", "isa": "Information Sharing Agreement",
+                  "annex": "Immigration Status Annex"}
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
