@@ -302,7 +302,7 @@ def test_unsigned_agencies_are_listed_per_document(examples):
     body = message.get_body(("plain",)).get_content()
     assert "Agencies that have not signed the current edition:\n" in body
     assert ("Information Sharing Agreement:\n- Westshire Police\n"
-            "- Meadowlark Domestic Abuse Support\nannex:\n- Westshire Police\n") in body
+            "- Meadowlark Domestic Abuse Support\nImmigration Status Annex:\n- Westshire Police\n") in body
     assert "Operating Protocol:\n-" not in body
     assert message["Subject"] == ("Westmere Marac: 3 reviews due or overdue and signatures "
                                   "outstanding, earliest due 10 January 2025")
