@@ -54,8 +54,7 @@ def schedule_blocks(settings: Settings, kind: str, title: str) -> list[Block]:
 
 def schedule_heading(number: int, schedule: str) -> list[Block]:
     """Return the heading and the not-signed note that open schedule ``number``."""
-    return [Heading(1, (Run(f"Schedule {number}: {TITLES[schedule]}"),), anchor=f"{ANCHOR_PREFIX}{schedule}",
-                    style="schedule"),
+    return [Heading(1, (Run(f"Schedule {number}: {TITLES[schedule]}"),), anchor=f"{ANCHOR_PREFIX}{schedule}"),
             Paragraph((Run(OUTSIDE_NOTE),), style="note")]
 
 
