@@ -15,7 +15,7 @@ import datetime as dt
 
 from ..dates import add_months, long_date
 from ..settings.schema import Person, Representative, Settings
-from .model import Block, Document, Heading, ListBlock, Paragraph, Run, Table
+from .model import Block, Document, Heading, ListBlock, PageBreak, Paragraph, Run, Table
 
 ANCHOR_PREFIX = "schedule-"
 REVISED_STYLE = "small"
@@ -45,7 +45,7 @@ def schedule_blocks(settings: Settings, kind: str, title: str) -> list[Block]:
     """Return the schedules of the ``kind`` document (headings numbered Schedule 1, 2, ...)."""
     makers = {"contacts": _contacts, "signatories": _signatories, "representatives": _representatives,
               "pathways": _pathways, "referral": _referral, "declaration": _declaration}
-    blocks: list[Block] = []
+    blocks: list[Block] = [PageBreak()]  # the schedules start on a page of their own, after the signatures
     for number, schedule in enumerate(SCHEDULES_OF[kind], start=1):
         blocks += schedule_heading(number, schedule)
         blocks += makers[schedule](settings, title)

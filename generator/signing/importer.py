@@ -74,7 +74,7 @@ def import_signed_copy(loaded: LoadedSettings, path: Path, trust: Trust | None =
         reference = f"edition reference {identity.edition[:12]}" if identity.edition else "no edition reference"
         raise RegisterError(
             f"this PDF is not from {settings.marac.name}'s issued editions ({reference}). Only an issued "
-            "edition of the MOP or ISA is signed: send partners the PDF that marac issue archived in "
+            "edition of the MOP, ISA or annex is signed: send partners the PDF that marac issue archived in "
             f"{display_path(folder / 'editions')}/")
     name = DOCUMENT_NAMES[edition.document]
     current = current_edition(editions, edition.document)
