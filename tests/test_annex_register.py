@@ -55,6 +55,7 @@ def test_the_annex_has_its_review_row_and_its_reminder(marac_copy, runner):
 
 def test_an_annex_without_its_own_version_is_not_issued_or_signed(runner, marac_copy):
     folder = marac_copy("westmere")
+    edit_settings(folder, lambda d: d["documents"].pop("annex"))  # documents.annex is optional
     result = runner.invoke(main, ["issue", str(folder), "--doc", "annex", "--version", "1.0"])
     assert result.exit_code == 1 and "documents.annex" in result.stderr and "Traceback" not in result.output
     result = runner.invoke(main, ["sign", str(folder), "--doc", "annex", "--agency", "Westshire Police",
