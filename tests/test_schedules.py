@@ -136,3 +136,14 @@ def test_representatives_and_deputies_are_printed_in_their_schedule(examples):
     police = table.rows[0]
     assert police[0] == "Westshire Police" and "DS Kerry Nancarrow" in police[1] and "DC Ben Rowe" in police[2]
     assert "not yet named" in table.rows[1][1]
+
+
+def test_building_a_marac_with_nothing_issued_writes_nothing_into_its_folder(runner, marac_copy, tmp_path):
+    folder = marac_copy("westmere")
+    before = sorted(p.name for p in folder.iterdir())
+    result = runner.invoke(main, ["build", str(folder), "--format", "html", "--doc", "isa", "-o", str(tmp_path / "o")])
+    assert result.exit_code == 0, result.output
+    assert runner.invoke(main, ["status", str(folder)]).exit_code == 0
+    assert sorted(p.name for p in folder.iterdir()) == before  # the register starts with the first edition
+    html = (tmp_path / "o" / "westmere" / "westmere-information-sharing-agreement.html").read_text("utf-8")
+    assert "Schedule 1: Contacts, meetings and venue" in html and "Revised " not in html

@@ -44,10 +44,11 @@ def test_json_shape_before_anything_is_issued(runner, marac_copy):
     folder = marac_copy("westmere")
     data = status_json(runner, folder)
     assert list(data) == ["marac", "documents"] and data["marac"] == "Westmere Marac"
-    assert [d["document"] for d in data["documents"]] == ["mop", "isa"]
+    assert [d["document"] for d in data["documents"]] == ["mop", "isa", "annex"]  # annex: documents.annex is set
     settings = load_settings(folder / "marac.yaml").settings
     for doc, dates in (("mop", settings.documents.operating_protocol),
-                       ("isa", settings.documents.information_sharing_agreement)):
+                       ("isa", settings.documents.information_sharing_agreement),
+                       ("annex", settings.documents.annex)):
         entry = doc_of(data, doc)
         assert list(entry) == DOCUMENT_KEYS
         assert entry["version"] is None and entry["fingerprint"] is None and entry["issued"] is None

@@ -58,12 +58,17 @@ def schedule_revisions(folder: Path, document: Document, today: dt.date | None =
     """Return schedule id -> ISO revision date for ``document``'s schedules.
 
     With ``record`` (the default), a schedule whose content is new is recorded as revised
-    ``today``; without it, such a schedule is given today's date but nothing is written.
+    ``today``; without it, such a schedule is given today's date but nothing is written. A Marac
+    with no ``editions/`` folder (nothing issued yet) has no record: its schedules get no date.
     Refuses (``RegisterError``) a damaged record, which is never overwritten.
     """
+    path = record_path(folder)
+    if not path.parent.is_dir():
+        # No register yet (nothing issued): every document is a draft, and a build of the shipped
+        # examples must not write into them. The record starts with the first edition.
+        return {}
     today = today or dt.date.today()
     digests = schedule_digests(document)
-    path = record_path(folder)
     entries = [e for e, _ in read_entries(path, "schedules", ScheduleRevision)]
     dates, new = _dates(entries, digests, today)
     if new and record:
