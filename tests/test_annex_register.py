@@ -69,3 +69,22 @@ def test_the_annex_version_must_match_marac_yaml(runner, marac_copy):
     folder = with_annex(marac_copy("westmere"), "1.1")
     result = runner.invoke(main, ["issue", str(folder), "--doc", "annex", "--version", "1.0"])
     assert result.exit_code == 1 and "documents.annex.version" in result.stderr
+
+
+def test_a_digitally_signed_annex_is_imported(runner, marac_copy, tmp_path):
+    import partner_signing as partner
+
+    folder = with_annex(marac_copy("westmere"))
+    result = runner.invoke(main, ["issue", str(folder), "--doc", "annex", "--version", "1.0", "--date", days_ago(3)])
+    assert result.exit_code == 0, result.output
+    ca = partner.make_ca()
+    police = partner.issue_cert(ca, "Andrew Polglase", "Westshire Police")
+    signed = partner.sign_field((folder / "editions" / "annex-1.0.pdf").read_bytes(), "sig-westshire-police",
+                                partner.pdf_signer(police, ca))
+    path = tmp_path / "annex-signed.pdf"
+    path.write_bytes(signed)
+    result = runner.invoke(main, ["signatures", "import", str(folder), str(path)])
+    assert result.exit_code == 0, result.output
+    assert "ANNEX edition 1.0" in result.stdout and "recorded: Westshire Police" in result.stdout
+    annex = status_json(runner, folder)["documents"][2]
+    assert [s["agency"] for s in annex["signed"]] == ["Westshire Police"] and annex["signed"][0]["method"] == "digital"
