@@ -116,3 +116,16 @@ def test_diff_against_the_current_text_and_refusals(runner, two_editions):
     result = runner.invoke(main, ["diff", str(folder), "--doc", "isa", "--from", "1.0", "--to", "1.1"])
     assert result.exit_code == 1 and "no archived document model" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_issue_still_issues_when_the_previous_edition_has_no_archived_model(runner, marac_copy):
+    folder = marac_copy("westmere")
+    result = runner.invoke(main, ["issue", str(folder), "--doc", "isa", "--version", "1.0", "--date", days_ago(9)])
+    assert result.exit_code == 0, result.output
+    (folder / "editions" / "isa-1.0.json").unlink()  # as for an edition issued by an older release
+    edit_settings(folder, lambda d: (d["documents"]["information_sharing_agreement"].update(version="1.1"),
+                                     d["records"].update(secure_email=NEW)))
+    result = runner.invoke(main, ["issue", str(folder), "--doc", "isa", "--version", "1.1", "--date", days_ago(1)])
+    assert result.exit_code == 0, result.output
+    assert "Issued the ISA, edition 1.1" in result.stdout
+    assert "Changes since edition 1.0 cannot be listed" in result.stdout

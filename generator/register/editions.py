@@ -200,7 +200,10 @@ def issue_edition(loaded: LoadedSettings, library: Library, document: str, versi
     if latest is not None:
         from .diff import compare_editions
 
-        changes = compare_editions(loaded, library, document, latest.version, version).summary_text
+        try:
+            changes = compare_editions(loaded, library, document, latest.version, version).summary_text
+        except RegisterError as exc:  # e.g. the previous edition predates archived models: the issue stands
+            changes = f"Changes since edition {latest.version} cannot be listed: {exc.message}\n"
     return IssueOutcome(edition, True, archive, warning, pdf, changes)
 
 
