@@ -129,3 +129,40 @@ def test_issue_still_issues_when_the_previous_edition_has_no_archived_model(runn
     assert result.exit_code == 0, result.output
     assert "Issued the ISA, edition 1.1" in result.stdout
     assert "Changes since edition 1.0 cannot be listed" in result.stdout
+
+
+def _westmere_isa(examples, secure_email=None):
+    import dataclasses
+
+    from generator.document.assemble import assemble
+    from generator.library.clauses import load_library
+    from generator.settings.loader import load_settings
+
+    loaded = load_settings(examples / "westmere" / "marac.yaml")
+    if secure_email:
+        records = loaded.settings.records.model_copy(update={"secure_email": secure_email})
+        loaded = dataclasses.replace(loaded, settings=loaded.settings.model_copy(update={"records": records}))
+    return assemble(loaded, load_library(), "isa")
+
+
+def test_the_archived_model_reads_back_as_the_same_document(examples):
+    from generator.document.archive import document_from_json, document_to_json
+
+    document = _westmere_isa(examples)
+    again, versions = document_from_json(document_to_json(document, {"isa.parties.list": 3}))
+    assert again == document and versions == {"isa.parties.list": 3}
+    with pytest.raises(ValueError, match="not an archived document model"):
+        document_from_json('{"format": "something else"}')
+
+
+def test_a_clause_revised_in_the_library_is_told_apart_from_a_settings_change(examples):
+    from generator.document.archive import clause_anchor_ids
+    from generator.document.compare import compare
+
+    old, new = _westmere_isa(examples), _westmere_isa(examples, NEW)
+    ids = clause_anchor_ids(new)
+    comparison = compare(old, new, {cid: 1 for cid in ids}, {cid: 2 for cid in ids})
+    reworded = [c for c in comparison.changes if c.how == "reworded"]
+    assert reworded and all(c.detail == "clause revised in the library, version 1 to 2" for c in reworded)
+    same = compare(old, old)
+    assert same.unchanged and "No clause changed." in same.summary("version 1.0", "version 1.0")
