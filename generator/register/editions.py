@@ -54,7 +54,7 @@ INDEX_HEADER = """\
 
 
 class Edition(Entry):
-    """One issued edition of the MOP or the ISA."""
+    """One issued edition of the MOP, the ISA or the annex."""
 
     document: Literal["mop", "isa", "annex"]
     version: VersionText

@@ -1,4 +1,4 @@
-"""Import a digitally signed copy of an issued MOP or ISA: find its edition, verify, record.
+"""Import a digitally signed copy of an issued MOP, ISA or annex: find its edition, verify, record.
 
 For one file (``import_signed_copy``): read the edition fingerprint and Marac slug from the
 PDF's document info, find that edition among this Marac's issued editions (or, failing that,
