@@ -29,6 +29,9 @@ from .errors import MaracError, PolicyError, RenderError
 from .output_guard import check_target
 from .library.clauses import DOC_KINDS, load_library
 from .policy.gate import gate_many, require_clean
+from .register.drafts import draft_notice, register_view
+from .register.editions import load_editions
+from .register.store import display_path
 from .render import extension, writer
 from .settings.loader import LoadedSettings
 
@@ -45,6 +48,7 @@ class BuiltFile:
     sha256: str = ""
     skipped: bool = False
     content: str = ""  # the build cache's content key of the document in this format
+    draft: str | None = None  # why this text is marked DRAFT (not the issued edition), or None
 
 
 @dataclass(frozen=True)
@@ -72,7 +76,7 @@ def _target(output: Path, slug: str, file_stem: str, fmt: str) -> Path:
 
 
 def render_document(document: Document, formats: tuple[str, ...], output: Path,
-                    force: bool = False) -> list[BuiltFile]:
+                    force: bool = False, draft: str | None = None) -> list[BuiltFile]:
     """Render one document in every format and write each file atomically; return them.
 
     Refuses (``RenderError``) when a writer fails; files already written stay whole. Refuses
@@ -88,7 +92,7 @@ def render_document(document: Document, formats: tuple[str, ...], output: Path,
         except OSError as exc:
             raise RenderError(f"{target}: cannot be written ({exc.strerror or exc})") from None
         built.append(BuiltFile(document.meta.marac, document.meta.kind, fmt, target, document.meta.fingerprint,
-                               hashlib.sha256(data).hexdigest()))
+                               hashlib.sha256(data).hexdigest(), draft=draft))
     return built
 
 
@@ -99,16 +103,20 @@ def _build_unit(unit: _Unit) -> tuple[list[BuiltFile], str | None]:
     _IN_UNIT = True
     built: list[BuiltFile] = []
     try:
-        document = assemble(unit.loaded, load_library(), unit.kind)
+        editions = load_editions(unit.loaded.folder)
+        document = register_view(unit.loaded, assemble(unit.loaded, load_library(), unit.kind), editions=editions)
+        notice = (draft_notice(document, editions, display_path(unit.loaded.folder))
+                  if document.meta.draft else None)
         for fmt, previous in zip(unit.formats, unit.previous):
             content = content_key(document, fmt)
             if previous is not None and previous.content == content:
                 # The inputs changed but not this document: the file on disk is what it would be.
                 built.append(BuiltFile(document.meta.marac, unit.kind, fmt, output_path(unit.output, document, fmt),
-                                       document.meta.fingerprint, previous.sha256, skipped=True, content=content))
+                                       document.meta.fingerprint, previous.sha256, skipped=True, content=content,
+                                       draft=notice))
                 continue
             built += [dataclasses.replace(item, content=content)
-                      for item in render_document(document, (fmt,), unit.output, unit.force)]
+                      for item in render_document(document, (fmt,), unit.output, unit.force, notice)]
         return built, None
     except MaracError as exc:
         return built, exc.format_message()

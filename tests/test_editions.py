@@ -71,7 +71,8 @@ def test_issue_archives_the_canonical_text_and_records_the_edition(runner, marac
     assert archive.read_bytes() == canonical_text(document).encode("utf-8")
     assert hashlib.sha256(archive.read_bytes()).hexdigest() == document.meta.fingerprint
     [entry] = index_of(folder)
-    assert list(entry) == ["document", "version", "issued", "fingerprint", "file", "library_version", "recorded_at"]
+    assert list(entry) == ["document", "version", "issued", "fingerprint", "file", "library_version", "recorded_at",
+                           "summary", "approved_by", "model"]
     assert entry["document"] == "mop" and entry["version"] == version and entry["issued"] == days_ago(3)
     assert entry["fingerprint"] == document.meta.fingerprint and entry["file"] == archive.name
     assert dt.datetime.fromisoformat(entry["recorded_at"]).utcoffset() == dt.timedelta(0)

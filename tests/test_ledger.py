@@ -19,7 +19,7 @@ from test_editions import days_ago, edit_settings, issue, set_version
 POLICE = "Westshire Police"
 HOUSING = "Westmere District Council, Housing Services"
 KEYS = ["document", "version", "fingerprint", "agency", "name", "role", "date", "method", "evidence_file",
-        "evidence_sha256", "certificate_subject", "recorded_at"]
+        "evidence_sha256", "certificate_subject", "configured_signatory", "recorded_at"]
 
 
 @pytest.fixture
@@ -120,10 +120,13 @@ def test_evidence_is_recorded_with_its_sha256(runner, issued, tmp_path):
     assert sign(runner, issued, POLICE, None, "--evidence", str(scan)).exit_code == 0
     assert sign(runner, issued, HOUSING, None, "--evidence", str(outside), "--method", "email").exit_code == 0
     inside, beyond = entries(issued)
-    assert inside["evidence_file"] == "evidence/police-signed.pdf"  # relative to the Marac folder
-    assert inside["evidence_sha256"] == hashlib.sha256(scan.read_bytes()).hexdigest()
-    assert beyond["evidence_file"] == str(outside)  # as given
-    assert beyond["evidence_sha256"] == hashlib.sha256(b"From: housing").hexdigest()
+    police_sha = hashlib.sha256(scan.read_bytes()).hexdigest()
+    housing_sha = hashlib.sha256(b"From: housing").hexdigest()
+    # Kept beside the ledger under its SHA-256 name, recorded relative to the Marac folder.
+    assert inside["evidence_file"] == f"evidence/{police_sha}.pdf" and inside["evidence_sha256"] == police_sha
+    assert beyond["evidence_file"] == f"evidence/{housing_sha}.eml" and beyond["evidence_sha256"] == housing_sha
+    outside.unlink()  # the original may go: the copy stays
+    assert (issued / beyond["evidence_file"]).read_bytes() == b"From: housing"
 
 
 def test_missing_evidence_is_refused(runner, issued, tmp_path):

@@ -115,11 +115,12 @@ def test_sends_one_email_per_marac_with_something_due(runner, examples, smtp):
     assert envelope.mail_from == WESTMERE_TO
     assert message["To"].addresses[0].addr_spec == WESTMERE_TO
     assert message["Cc"].addresses[0].addr_spec == WESTMERE_CC
-    assert inbox.subjects == ["Westmere Marac: 3 reviews due or overdue, earliest due 10 January 2025"]
+    assert inbox.subjects == ["Westmere Marac: 4 reviews due or overdue, earliest due 10 January 2025"]
     body = message.get_body(("plain",)).get_content()
     assert "Dear Tom Pengelly," in body
     assert "Information Sharing Agreement, version 1.0: OVERDUE, was due on 10 January" in body
     assert "Operating Protocol, version 1.2: DUE on 5 December 2026 (in 9 days)" in body
+    assert "Immigration Status Annex, version 1.0: DUE on 5 December 2026 (in 9 days)" in body
     assert "Specialist pathways: OVERDUE" in body
     assert "Agencies that have not signed" not in body
     [attachment] = list(message.iter_attachments())
@@ -127,7 +128,7 @@ def test_sends_one_email_per_marac_with_something_due(runner, examples, smtp):
     assert attachment.get_filename() == "westmere-review-dates.ics"
     calendar = Calendar.from_ical(attachment.get_content())
     assert sorted(e.decoded("dtstart") for e in calendar.walk("VEVENT")) == [
-        dt.date(2025, 1, 10), dt.date(2026, 6, 1), dt.date(2026, 12, 5)]
+        dt.date(2025, 1, 10), dt.date(2026, 6, 1), dt.date(2026, 12, 5), dt.date(2026, 12, 5)]  # MOP and annex
 
 
 def test_from_sets_the_sender(runner, examples, smtp):
@@ -277,7 +278,7 @@ def test_dry_run_prints_instead_of_sending(runner, examples):
     out = result.stdout
     assert "=== Westmere Marac (dry run, not sent) ===" in out
     assert f"To: Tom Pengelly <{WESTMERE_TO}>" in out
-    assert "Subject: Westmere Marac: 3 reviews due or overdue, earliest due 10 January 2025" in out
+    assert "Subject: Westmere Marac: 4 reviews due or overdue, earliest due 10 January 2025" in out
     assert "[attached: westmere-review-dates.ics (text/calendar," in out
     assert "Northbridge Marac: nothing due" in out
 
@@ -307,9 +308,9 @@ def test_unsigned_agencies_are_listed_per_document(examples):
     body = message.get_body(("plain",)).get_content()
     assert "Agencies that have not signed the current edition:\n" in body
     assert ("Information Sharing Agreement:\n- Westshire Police\n"
-            "- Meadowlark Domestic Abuse Support\nannex:\n- Westshire Police\n") in body
+            "- Meadowlark Domestic Abuse Support\nImmigration Status Annex:\n- Westshire Police\n") in body
     assert "Operating Protocol:\n-" not in body
-    assert message["Subject"] == ("Westmere Marac: 3 reviews due or overdue and signatures "
+    assert message["Subject"] == ("Westmere Marac: 4 reviews due or overdue and signatures "
                                   "outstanding, earliest due 10 January 2025")
 
 

@@ -151,7 +151,7 @@ def test_bookmarks_are_the_headings_with_their_numbers(example):
 
     expected = [(block.level, f"{block.number} {''.join(r.text for r in block.runs)}" if block.number
                  else "".join(r.text for r in block.runs))
-                for block in example.document.blocks if isinstance(block, Heading) and block.level <= 2]
+                for block in example.document.all_blocks if isinstance(block, Heading) and block.level <= 2]
     assert list(flatten(reader.outline)) == expected
     assert any(title.startswith("1 ") for _, title in expected)
 
@@ -176,7 +176,7 @@ def test_tagged_titled_dated_and_in_british_english(example):
 
 def test_no_heading_is_left_alone_at_the_foot_of_a_page(example):
     headings = {squash("".join(run.text for run in block.runs))
-                for block in example.document.blocks if isinstance(block, Heading)}
+                for block in example.document.all_blocks if isinstance(block, Heading)}
     meta = example.document.meta
     for number, text in enumerate(example.page_texts[:-1], 1):
         body = [line for line in text.splitlines()

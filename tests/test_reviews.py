@@ -22,9 +22,11 @@ EXPECTED_EXAMPLES = [  # (marac, document, version, last_reviewed, due, days_lef
     ("Westmere Marac", "isa", "1.0", "2023-01-10", "2025-01-10", -685, "overdue"),
     ("Westmere Marac", "pathways", None, "2025-06-01", "2026-06-01", -178, "overdue"),
     ("Westmere Marac", "mop", "1.2", "2024-12-05", "2026-12-05", 9, "due"),
+    ("Westmere Marac", "annex", "1.0", "2024-12-05", "2026-12-05", 9, "due"),
     ("Northbridge Marac", "mop", "3.0", "2025-03-01", "2027-03-01", 95, "ok"),
     ("Northbridge Marac", "pathways", None, "2026-05-14", "2027-05-14", 169, "ok"),
     ("Northbridge Marac", "isa", "2.1", "2025-11-20", "2027-11-20", 359, "ok"),
+    ("Northbridge Marac", "annex", "1.0", "2025-11-20", "2027-11-20", 359, "ok"),
 ]
 
 
@@ -98,7 +100,7 @@ def test_window_edges_on_the_command_line(runner, examples, today, within, statu
     result, rows = run_json(runner, examples / "northbridge", "--today", today, "--within", within)
     mop = by_document(rows)["mop"]
     assert (mop["due"], mop["status"], mop["days_left"]) == ("2027-03-01", status, days_left)
-    assert len(rows) == 3, "--within changes statuses, never which rows are listed"
+    assert len(rows) == 4, "--within changes statuses, never which rows are listed"
 
 
 def test_pathways_never_reviewed_are_overdue(runner, marac_copy):
@@ -127,7 +129,7 @@ def test_table_is_plain_text_when_not_a_terminal(runner, examples):
     assert "Westmere Marac" in lines[3] and "Information Sharing Agreement" in lines[3]
     assert "10 January 2025" in lines[3] and lines[3].endswith("685 days ago")
     assert lines[5].startswith("DUE ") and lines[5].endswith("in 9 days")
-    assert lines[-1] == "2 overdue, 1 due, 3 ok"
+    assert lines[-1] == "2 overdue, 2 due, 4 ok"
     assert "\x1b[" not in result.stdout
     assert result.stdout.isascii(), "no symbols outside a terminal"
 
@@ -170,7 +172,7 @@ def test_csv_opens_cleanly_in_excel(runner, examples):
     assert result.exit_code == 0
     data = result.stdout_bytes
     assert data.startswith(b"\xef\xbb\xbf"), "UTF-8 BOM so that Excel reads accents"
-    assert data.count(b"\r\n") == 7 and b"\n" not in data.replace(b"\r\n", b"")
+    assert data.count(b"\r\n") == 9 and b"\n" not in data.replace(b"\r\n", b"")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
     assert tuple(rows[0]) == COLUMNS
     _, json_rows = run_json(runner, *english(examples), "--today", TODAY)
@@ -254,7 +256,7 @@ def test_broken_marac_is_an_error_row(runner, examples, marac_copy, tmp_path, ca
     assert error["status"] == "error" and error["marac"] is None and error["document"] is None
     assert error["config"] == (broken / "marac.yaml").as_posix()
     assert message in error["error"]
-    assert [r["marac"] for r in rows[1:]] == ["Northbridge Marac"] * 3
+    assert [r["marac"] for r in rows[1:]] == ["Northbridge Marac"] * 4
     assert message in result.stderr
 
 
@@ -267,7 +269,7 @@ def test_broken_marac_in_the_table(runner, examples, marac_copy):
     lines = result.stdout.splitlines()
     assert lines[3].startswith("ERROR") and "settings could not be read" in lines[3]
     assert "unknown setting 'colour'" in lines[4]
-    assert lines[-1] == "0 overdue, 0 due, 3 ok, 1 unreadable"
+    assert lines[-1] == "0 overdue, 0 due, 4 ok, 1 unreadable"
     for fail_on in ("due", "overdue"):
         again = runner.invoke(main, ["reviews", str(broken), "--today", TODAY, "--fail-on", fail_on])
         assert again.exit_code == 1

@@ -33,13 +33,15 @@ def events_of(path):
 def test_one_all_day_event_per_document(runner, examples, tmp_path):
     result, target = write_ics(runner, tmp_path, *english(examples), "--today", TODAY)
     assert result.exit_code == 0, result.output
-    assert "wrote 6 review dates" in result.stderr
+    assert "wrote 8 review dates" in result.stderr
     calendar, events = events_of(target)
     assert str(calendar["version"]) == "2.0"
     assert str(calendar["method"]) == "PUBLISH" and "Marac" in str(calendar["prodid"])
-    assert len(events) == 6
+    assert len(events) == 8
     expected_due = {("westmere", "mop"): dt.date(2026, 12, 5), ("westmere", "isa"): dt.date(2025, 1, 10),
                     ("westmere", "pathways"): dt.date(2026, 6, 1),
+                    ("westmere", "annex"): dt.date(2026, 12, 5),
+                    ("northbridge", "annex"): dt.date(2027, 11, 20),
                     ("northbridge", "mop"): dt.date(2027, 3, 1),
                     ("northbridge", "isa"): dt.date(2027, 11, 20),
                     ("northbridge", "pathways"): dt.date(2027, 5, 14)}
@@ -86,7 +88,7 @@ def test_a_new_review_gives_a_new_uid(runner, marac_copy, tmp_path):
                                        encoding="utf-8")
     _, after = write_ics(runner, tmp_path, folder, "--today", TODAY, name="after.ics")
     old, new = set(events_of(before)[1]), set(events_of(after)[1])
-    assert len(old & new) == 2  # MOP and pathways unchanged
+    assert len(old & new) == 3  # MOP, annex and pathways unchanged
     assert event_uid("westmere", "isa", dt.date(2028, 11, 20)) in new - old
 
 
@@ -97,13 +99,13 @@ def test_file_is_valid_for_outlook_and_google(runner, examples, tmp_path):
     lines = data.split(b"\r\n")
     assert all(len(line) <= 75 for line in lines), "long lines are folded (RFC 5545)"
     assert b"\n" not in data.replace(b"\r\n", b"")
-    assert data.count(b"BEGIN:VALARM") == 12
+    assert data.count(b"BEGIN:VALARM") == 16
     assert [p.name for p in tmp_path.iterdir()] == ["reviews.ics"], "no temporary file left"
 
 
 def test_ics_with_json_keeps_stdout_clean(runner, examples, tmp_path):
     result, target = write_ics(runner, tmp_path, *english(examples), "--today", TODAY, "--format", "json")
-    assert len(json.loads(result.stdout)) == 6
+    assert len(json.loads(result.stdout)) == 8
     assert target.exists()
 
 
@@ -113,7 +115,7 @@ def test_never_reviewed_pathways_have_no_event(runner, marac_copy, tmp_path):
     (folder / "marac.yaml").write_text(text.replace("  last_reviewed: 2025-06-01\n", ""), encoding="utf-8")
     result, target = write_ics(runner, tmp_path, folder, "--today", TODAY)
     assert result.exit_code == 0
-    assert len(events_of(target)[1]) == 2
+    assert len(events_of(target)[1]) == 3  # mop, isa and annex
 
 
 def test_unwritable_ics_path_exits_1(runner, examples, tmp_path):

@@ -77,7 +77,7 @@ def test_one_empty_signature_field_per_partner_named_after_its_cell(example):
         for row in example.rows:
             field = fields[row.anchor]
             assert field.FT == pikepdf.Name.Sig and "/V" not in field and "." not in row.anchor
-            assert str(field.TU) == f"Signature of {row.agency} ({row.signatory}, {row.role})"
+            assert str(field.TU) == f"Signature of {row.agency}"  # who signs is in the Signatories schedule
         assert int(source.Root.AcroForm.SigFlags) == 3  # signatures exist; viewers append, never rewrite
 
 

@@ -233,7 +233,10 @@ def test_a_pdf_of_no_issued_edition_or_without_its_archive_is_refused(marac, sig
 
 def test_issue_archives_the_pdf_that_build_writes(issued):
     folder, data = issued
-    document = assemble(load_one_clean(str(folder)), load_library(), "isa")
+    from generator.register.drafts import register_view
+
+    loaded = load_one_clean(str(folder))
+    document = register_view(loaded, assemble(loaded, load_library(), "isa"), record=False)  # as build does
     assert data == pdf.render(document)
 
 
@@ -241,7 +244,8 @@ def test_issuing_again_archives_the_pdf_of_an_edition_issued_without_one(issued,
     from generator.register.editions import issue_edition
 
     folder = copy_marac(REPO / "local_configs" / "westmere", tmp_path / "westmere")
-    outcome = issue_edition(load_one_clean(str(folder)), load_library(), "isa", "1.0")  # no PDF writer given
+    day = dt.date.fromisoformat(days_ago(3))  # the day the session's edition was issued: it is printed
+    outcome = issue_edition(load_one_clean(str(folder)), load_library(), "isa", "1.0", day)  # no PDF writer given
     assert outcome.created and outcome.pdf is None and not (folder / "editions" / "isa-1.0.pdf").exists()
     result = CliRunner().invoke(main, ["issue", str(folder), "--doc", "isa", "--version", "1.0"])
     assert result.exit_code == 0 and "archived its PDF" in result.stdout, result.output

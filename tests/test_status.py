@@ -17,7 +17,7 @@ from generator.signing.record import record_document
 from test_editions import days_ago, edit_settings, issue, set_version
 
 DOCUMENT_KEYS = ["document", "version", "fingerprint", "issued", "in_force", "signed", "unsigned", "stale",
-                 "review_due", "current_text_matches"]
+                 "review_due", "current_text_matches", "schedules"]
 
 
 def partners(folder):
@@ -44,10 +44,11 @@ def test_json_shape_before_anything_is_issued(runner, marac_copy):
     folder = marac_copy("westmere")
     data = status_json(runner, folder)
     assert list(data) == ["marac", "documents"] and data["marac"] == "Westmere Marac"
-    assert [d["document"] for d in data["documents"]] == ["mop", "isa"]
+    assert [d["document"] for d in data["documents"]] == ["mop", "isa", "annex"]  # annex: documents.annex is set
     settings = load_settings(folder / "marac.yaml").settings
     for doc, dates in (("mop", settings.documents.operating_protocol),
-                       ("isa", settings.documents.information_sharing_agreement)):
+                       ("isa", settings.documents.information_sharing_agreement),
+                       ("annex", settings.documents.annex)):
         entry = doc_of(data, doc)
         assert list(entry) == DOCUMENT_KEYS
         assert entry["version"] is None and entry["fingerprint"] is None and entry["issued"] is None
@@ -118,8 +119,10 @@ def test_a_partner_added_after_issue_is_unsigned_and_a_removed_one_no_longer_cou
         {"name": "Westmere Women's Aid", "type": "specialist-service", "signatory": {"name": "N M", "role": "CEO"}}))
     entry = doc_of(status_json(runner, folder), "mop")
     assert entry["unsigned"] == ["Westmere Women's Aid"] and entry["in_force"] is False
-    edit_settings(folder, lambda d: d.update(partners=[p for p in d["partners"]
-                                                       if p["name"] not in ("Westmere Women's Aid", names[0])]))
+    # The chair's agency must be a partner (check refuses it otherwise), so the chair moves with it.
+    edit_settings(folder, lambda d: (d.update(partners=[p for p in d["partners"]
+                                                        if p["name"] not in ("Westmere Women's Aid", names[0])]),
+                                     d["marac"]["chair"].update(agency=names[1])))
     entry = doc_of(status_json(runner, folder), "mop")
     assert entry["in_force"] is True and names[0] not in [s["agency"] for s in entry["signed"]]
     assert entry["unsigned"] == [] and entry["stale"] == []

@@ -36,10 +36,18 @@ def check(configs, today):
         name = result.loaded.settings.marac.name if result.loaded else str(result.path)
         for finding in result.findings:
             click.echo(finding.render(), err=finding.severity == "error")
+        warnings = len(result.warnings)
+        if result.loaded is not None and not result.errors:
+            from ..library.clauses import load_library
+            from ..register.drafts import issued_text_warnings
+
+            for warning in issued_text_warnings(result.loaded, load_library()):
+                click.echo(f"{result.loaded.display_name}: warning: {warning}")
+                warnings += 1
         verdict = "errors" if result.errors else "ok"
         failed += bool(result.errors)
         click.echo(f"{name}: {verdict} ({_count(len(result.errors), 'error')}, "
-                   f"{_count(len(result.warnings), 'warning')})")
+                   f"{_count(warnings, 'warning')})")
     if failed:
         raise click.exceptions.Exit(1)
 
@@ -72,3 +80,5 @@ from .serve import serve  # noqa: E402
 main.add_command(serve)
 from .dashboard import dashboard  # noqa: E402
 main.add_command(dashboard)
+from .diff import diff  # noqa: E402
+main.add_command(diff)

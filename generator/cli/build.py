@@ -54,6 +54,8 @@ def build(configs, output, formats, kinds, jobs, force):
                        force=force)
     for item in files:
         if not item.skipped:
-            click.echo(f"wrote {item.path}  (edition {item.fingerprint[:12]})")
+            click.echo(f"wrote {item.path}  (edition {item.fingerprint[:12]}{', DRAFT' if item.draft else ''})")
+    for marac, kind, notice in dict.fromkeys((f.marac, f.kind, f.draft) for f in files if f.draft):
+        click.echo(f"{marac}: draft: {notice}", err=True)
     skipped = sum(item.skipped for item in files)
     click.echo(f"{len(files) - skipped} files written, {skipped} skipped (unchanged since the last build)")

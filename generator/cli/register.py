@@ -10,7 +10,7 @@ import click
 
 from .params import ISO_DATE
 
-DOCS = click.Choice(["mop", "isa"])
+DOCS = click.Choice(["mop", "isa", "annex"])
 
 
 def _load(config: str, refused: str):
@@ -36,11 +36,14 @@ def _issued_pdf(document) -> bytes:
 
 @click.command()
 @click.argument("config")
-@click.option("--doc", type=DOCS, required=True, help="The document to issue: mop or isa.")
+@click.option("--doc", type=DOCS, required=True,
+              help="The document to issue: mop, isa or annex (the annex needs documents.annex in marac.yaml).")
 @click.option("--version", required=True, help="The version, as marac.yaml gives it (e.g. 3.1).")
 @click.option("--date", "issued", type=ISO_DATE,
               help="The day it is sent to partners (default: today).")
-def issue(config, doc, version, issued):
+@click.option("--summary", help="A summary of the changes, for the version history.")
+@click.option("--approved-by", "approved_by", help="The body that approved this edition, e.g. the steering group.")
+def issue(config, doc, version, issued, summary, approved_by):
     """Freeze the current text of a document as an edition that partners sign.
 
     Archives the exact text and the PDF partners sign under editions/, records version, date
@@ -50,7 +53,8 @@ def issue(config, doc, version, issued):
     from ..register.editions import issue_edition
 
     loaded = _load(config, "nothing was issued")
-    outcome = issue_edition(loaded, load_library(), doc, version, issued, render_pdf=_issued_pdf)
+    outcome = issue_edition(loaded, load_library(), doc, version, issued, render_pdf=_issued_pdf,
+                            summary=summary, approved_by=approved_by)
     edition = outcome.edition
     if not outcome.created:
         archived = f"; archived its PDF as {outcome.pdf}" if outcome.pdf else "; nothing changed"
@@ -67,11 +71,13 @@ def issue(config, doc, version, issued):
                f"Next: send it to the {partners} partner agencies, and record each signature as it comes back: "
                f"a digitally signed PDF with marac signatures import {config} FILE.pdf, any other with "
                f"marac sign {config} --doc {doc} ...")
+    if outcome.changes:
+        click.echo(outcome.changes, nl=False)
 
 
 @click.command()
 @click.argument("config")
-@click.option("--doc", type=DOCS, required=True, help="The document signed: mop or isa.")
+@click.option("--doc", type=DOCS, required=True, help="The document signed: mop, isa or annex.")
 @click.option("--agency", required=True, help="The partner agency, as named in marac.yaml.")
 @click.option("--name", required=True, help="Who signed.")
 @click.option("--role", required=True, help="Their role.")
@@ -80,7 +86,7 @@ def issue(config, doc, version, issued):
 @click.option("--method", type=click.Choice(["wet-ink", "email", "digital"]), default="wet-ink",
               show_default=True, help="How it was signed.")
 @click.option("--evidence", type=click.Path(dir_okay=False, path_type=Path),
-              help="A file that shows the signature (scan, email); its SHA-256 is recorded.")
+              help="A file that shows the signature (scan, email): copied into evidence/ under its SHA-256.")
 def sign(config, doc, agency, name, role, signed_on, method, evidence):
     """Record a partner agency's signature of the current edition of a document."""
     from ..register.ledger import load_marac, record_signature
@@ -88,6 +94,10 @@ def sign(config, doc, agency, name, role, signed_on, method, evidence):
     entry = {"document": doc, "agency": agency, "name": name, "role": role, "date": signed_on,
              "method": method, "evidence": str(evidence) if evidence else None}
     signature = record_signature(load_marac(config), entry)
+    if signature.configured_signatory:
+        click.echo(f"warning: {signature.agency}'s signatory in marac.yaml is {signature.configured_signatory}, "
+                   f"but {signature.name} signed; both are recorded. If {signature.name} now signs for the agency, "
+                   "update its signatory in marac.yaml (a schedule: no one need sign again).", err=True)
     click.echo(f"Recorded: {signature.agency} signed the {doc.upper()}, edition {signature.version} "
                f"({signature.name}, {signature.role}, {signature.date}, {signature.method}).\n"
                f"See who is still to sign: marac status {config}")

@@ -16,6 +16,7 @@ from ..errors import ClauseLibraryError, Problem
 from .crossref import resolve_references
 from .fingerprint import fingerprint
 from ..library.markup import parse_markdown
+from .schedules import schedule_blocks
 from .model import (
     Block,
     Document,
@@ -93,7 +94,8 @@ def assemble(loaded: LoadedSettings, library: Library, kind: str) -> Document:
         library_version=library.version,
         **title_page_meta(loaded),
     )
-    document = Document(meta=meta, blocks=tuple(blocks))
+    document = Document(meta=meta, blocks=tuple(blocks),
+                        schedules=tuple(schedule_blocks(settings, kind, outline.title)))
     return dataclasses.replace(document, meta=dataclasses.replace(meta, fingerprint=fingerprint(document)))
 
 
@@ -143,7 +145,7 @@ def _clause_blocks(clause: Clause, env, context) -> list[Paragraph | ListBlock]:
 
 
 def _dates(settings: Settings, kind: str) -> DocumentDates:
-    if kind == "annex":
+    if kind == "annex" and settings.documents.annex is None:
         documents = settings.documents
         return max(documents.operating_protocol, documents.information_sharing_agreement,
                    key=lambda d: d.last_reviewed)
@@ -151,7 +153,7 @@ def _dates(settings: Settings, kind: str) -> DocumentDates:
 
 
 def _version(settings: Settings, kind: str) -> str:
-    if kind == "annex":
+    if kind == "annex" and settings.documents.annex is None:
         d = settings.documents
         return f"MOP {d.operating_protocol.version} / ISA {d.information_sharing_agreement.version}"
     return _dates(settings, kind).version
@@ -173,6 +175,10 @@ def _title_blocks(settings: Settings, kind: str, title: str) -> list[Block]:
             f"Annex to the Marac Operating Protocol (version {d.operating_protocol.version}) and the "
             f"Marac Information Sharing Agreement (version {d.information_sharing_agreement.version})"),
             style="subtitle"))
+        if settings.documents.annex is not None:
+            blocks.append(Paragraph(_text(
+                f"{settings.marac.area} · Version {dates.version} · Last reviewed {long_date(dates.last_reviewed)}"),
+                style="meta"))
         # Where to insert the annex is a note to the coordinator (README), not text partners sign.
         return blocks
     blocks.append(Paragraph(_text(
@@ -182,8 +188,8 @@ def _title_blocks(settings: Settings, kind: str, title: str) -> list[Block]:
 
 
 def _document_control(settings: Settings, kind: str) -> list[Block]:
-    kinds = ("mop", "isa") if kind == "annex" else (kind,)
-    names = {"mop": "Operating Protocol", "isa": "Information Sharing Agreement"}
+    kinds = ("mop", "isa") + (("annex",) if settings.documents.annex else ()) if kind == "annex" else (kind,)
+    names = {"mop": "Operating Protocol", "isa": "Information Sharing Agreement", "annex": "Immigration status annex"}
     rows = []
     for each in kinds:
         d = settings.documents.of(each)
@@ -194,8 +200,8 @@ def _document_control(settings: Settings, kind: str) -> list[Block]:
         Table(header=("Document", "Version", "Adopted", "Last reviewed", "Next review due"),
               rows=tuple(rows), style="versions", widths=(0.32, 0.12, 0.18, 0.19, 0.19)),
         Paragraph(_text(
-            f"Owner: {settings.governance.group}. Coordinator: {settings.marac.coordinator.name}, "
-            f"{settings.marac.coordinator.role}."), style="small"),
+            f"Owner: {settings.governance.group}. The coordinator's contact details, and the version history of "
+            "this document, are in the schedules at the end."), style="small"),
     ]
 
 
@@ -205,16 +211,17 @@ def _signature_blocks(settings: Settings, kind: str, title: str) -> list[Block]:
     else:
         what = (f"this {title}, version {_dates(settings, kind).version}, including its section on "
                 "victims with insecure immigration status")
-    rows = tuple(SignatureRow(agency=typographic_quotes(p.name), signatory=typographic_quotes(p.signatory.name),
-                              role=typographic_quotes(p.signatory.role),
-                              anchor=signature_anchor(p.name)) for p in settings.partners)
+    # The agencies are part of the signed text; who signs for each is not (it is in the Signatories
+    # schedule), so the name and role cells are left for the signer to fill in.
+    rows = tuple(SignatureRow(agency=typographic_quotes(p.name), signatory="", role="", anchor=signature_anchor(p.name))
+                 for p in settings.partners)
     return [
         PageBreak(),  # partners sign on a clean page, not under the last clause
         Heading(1, _text("Signatures"), anchor="signatures"),
         Paragraph(_text(
             f"By signing, each partner agency of {settings.marac.name} confirms that it has read, "
             f"agrees to and will follow {what}. The edition reference in the footer identifies the "
-            "exact text signed."), style="small"),
+            "exact text signed. Whoever signs writes their name and role beside the signature."), style="small"),
         SignatureTable(rows=rows),
     ]
 

@@ -72,3 +72,8 @@ def _block_lines(block) -> list[str]:
 def fingerprint(document: Document) -> str:
     """Return the full SHA-256 hex digest of the document's canonical text."""
     return hashlib.sha256(canonical_text(document).encode("utf-8")).hexdigest()
+
+
+def block_lines(block) -> list[str]:
+    """Return one block's canonical lines (as in the fingerprinted text); refuses (TypeError) unknown blocks."""
+    return _block_lines(block)

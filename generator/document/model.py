@@ -17,6 +17,7 @@ class Run:
     strong: bool = False
     emphasis: bool = False
     href: str | None = None
+    change: str = ""  # "ins" or "del" in a redline (marac diff); "" in every document partners sign
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ def check_policy(loaded: LoadedSettings, library: Library) -> list[Problem]:
         *_clause_choices(loaded, library),
         *_review_intervals(loaded),
         *_gaps(loaded),
+        *agencies_are_partners(loaded),
     ]
     return sorted(findings, key=lambda f: (f.severity != "error", f.line or 0))
 
@@ -58,6 +59,12 @@ def _recipient_fields(loaded: LoadedSettings) -> Iterator[tuple[tuple, str | Non
         yield ("partners", i, "signatory", "name"), partner.signatory.name, "name"
         yield ("partners", i, "signatory", "role"), partner.signatory.role, "name"
         yield ("partners", i, "signatory", "email"), partner.signatory.email, "email"
+        for which in ("representative", "deputy"):  # they receive the case list
+            person = getattr(partner, which)
+            if person is not None:
+                yield ("partners", i, which, "name"), person.name, "name"
+                yield ("partners", i, which, "role"), person.role, "name"
+                yield ("partners", i, which, "email"), person.email, "email"
     for i, recipient in enumerate(s.distribution_list):
         yield ("distribution_list", i, "name"), recipient.name, "name"
         yield ("distribution_list", i, "organisation"), recipient.organisation, "name"
@@ -138,7 +145,9 @@ def _coverage_lost(loaded: LoadedSettings, library: Library) -> Iterator[Problem
 
 def _review_intervals(loaded: LoadedSettings) -> Iterator[Problem]:
     documents = loaded.settings.documents
-    for key in ("operating_protocol", "information_sharing_agreement"):
+    for key in ("operating_protocol", "information_sharing_agreement", "annex"):
+        if getattr(documents, key) is None:
+            continue
         months = getattr(documents, key).review_interval_months
         if months > MAX_REVIEW_INTERVAL_MONTHS:
             yield _finding(loaded, ("documents", key, "review_interval_months"), (
@@ -173,3 +182,28 @@ def _gaps(loaded: LoadedSettings) -> Iterator[Problem]:
         yield warn(("governance",), (
             "no governance contact; add governance.contact (name, email) so that review "
             "reminders and monitoring reports reach the governance group"), "G19")
+
+
+def agencies_are_partners(loaded: LoadedSettings) -> Iterator[Problem]:
+    """Yield an error for each chair, coordinator or champion whose agency is not a partner.
+
+    They act for the Marac with a partner's authority and under its signature; an agency that
+    has not signed has agreed to none of the rules. Names compare ignoring case and spacing; the
+    message names the closest partner, which is usually a misspelling.
+    """
+    from ..settings.schema import agency_key
+
+    s = loaded.settings
+    names = [p.name for p in s.partners]
+    keys = {agency_key(n): n for n in names}
+    people = [(("marac", "chair", "agency"), "the chair", s.marac.chair.agency),
+              (("marac", "coordinator", "agency"), "the coordinator", s.marac.coordinator.agency)]
+    people += [(("immigration", "champions", i, "agency"), f"champion {c.name}", c.agency)
+               for i, c in enumerate(s.immigration.champions)]
+    for location, who, agency in people:
+        if agency is None or agency_key(agency) in keys:
+            continue
+        close = difflib.get_close_matches(agency_key(agency), list(keys), n=1, cutoff=0.5)
+        hint = (f"did you mean '{keys[close[0]]}'?" if close else
+                "add the agency to partners (it must sign the documents), or name the partner agency they act for")
+        yield _finding(loaded, location, f"'{agency}', the agency of {who}, is not a partner agency; {hint}", None)

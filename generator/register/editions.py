@@ -54,15 +54,18 @@ INDEX_HEADER = """\
 
 
 class Edition(Entry):
-    """One issued edition of the MOP or the ISA."""
+    """One issued edition of the MOP, the ISA or the annex."""
 
-    document: Literal["mop", "isa"]
+    document: Literal["mop", "isa", "annex"]
     version: VersionText
     issued: IsoDay
     fingerprint: Hex64
     file: str
     library_version: str
     recorded_at: Timestamp
+    summary: str | None = None  # the summary of changes, for the version history
+    approved_by: str | None = None  # the body that approved the edition
+    model: str | None = None  # the archived document model (JSON), for marac diff
 
     @property
     def label(self) -> str:
@@ -79,6 +82,7 @@ class IssueOutcome:
     archive: Path
     warning: str | None = None
     pdf: Path | None = None  # the archived PDF, when this call wrote it
+    changes: str | None = None  # the change summary against the previous edition
 
 
 def index_path(folder: Path) -> Path:
@@ -99,6 +103,12 @@ def pdf_archive_path(folder: Path, edition: Edition) -> Path:
     return index_path(folder).parent / Path(edition.file).with_suffix(".pdf").name
 
 
+def model_archive_path(folder: Path, edition: Edition) -> Path | None:
+    """Return where ``edition``'s document model is archived, or None for an edition issued before
+    models were archived."""
+    return index_path(folder).parent / edition.model if edition.model else None
+
+
 def current_edition(editions: list[Edition], document: str) -> Edition | None:
     """Return the latest issued edition of ``document`` (the one awaiting signatures), or None."""
     mine = [edition for edition in editions if edition.document == document]
@@ -107,10 +117,14 @@ def current_edition(editions: list[Edition], document: str) -> Edition | None:
 
 def issue_edition(loaded: LoadedSettings, library: Library, document: str, version: str,
                   issued: dt.date | None = None, today: dt.date | None = None,
-                  render_pdf: Callable[[object], bytes] | None = None) -> IssueOutcome:
+                  render_pdf: Callable[[object], bytes] | None = None, summary: str | None = None,
+                  approved_by: str | None = None) -> IssueOutcome:
     """Freeze the current text of ``document`` as edition ``version``; return what was done.
 
-    With ``render_pdf`` (a Document -> PDF bytes writer) the edition's PDF is archived too.
+    With ``render_pdf`` (a Document -> PDF bytes writer) the edition's PDF is archived too, as the
+    register shows it (not a draft, dated, with its version history). The document model is archived
+    as ``<doc>-<version>.json`` for ``marac diff``; ``summary`` and ``approved_by`` go into the version
+    history, and ``changes`` in the outcome compares the text with the previous edition.
     Issuing the same version with the same text again changes nothing (``created`` False),
     except that it archives the PDF of an edition issued before PDFs were archived.
     Refuses (``RegisterError``) an unknown document, a version that differs from the one in
@@ -118,13 +132,22 @@ def issue_edition(loaded: LoadedSettings, library: Library, document: str, versi
     previous edition, a version that already exists with other text, and a version lower
     than the latest. Warns when only the version number changed since the previous edition.
     """
+    from ..document.archive import clause_anchor_ids, document_to_json
     from ..document.assemble import assemble  # only issuing needs the text; reading editions must stay light
     from ..document.fingerprint import canonical_text
+    from .drafts import register_view
 
     today = today or dt.date.today()
     issued = issued or today
     if document not in DOCUMENTS:
-        raise RegisterError(f"'{document}' cannot be issued; choose mop or isa")
+        raise RegisterError(f"'{document}' cannot be issued; choose mop, isa or annex")
+    if document == "annex" and loaded.settings.documents.annex is None:
+        raise RegisterError(
+            "the annex has no version of its own in marac.yaml, so it cannot be issued. To issue it and track its "
+            "signatures, add documents.annex with version, adopted and last_reviewed (as for operating_protocol)")
+    for text, option in ((summary, "--summary"), (approved_by, "--approved-by")):
+        if text is not None and not text.strip():
+            raise RegisterError(f"{option} is empty; give the text or leave {option} out")
     name = DOCUMENT_NAMES[document]
     _check_version_matches_settings(loaded, document, version)
     if issued > today:
@@ -141,7 +164,8 @@ def issue_edition(loaded: LoadedSettings, library: Library, document: str, versi
             if same.fingerprint == text_now.meta.fingerprint:
                 pdf = None
                 if render_pdf is not None and not pdf_archive_path(folder, same).exists():
-                    pdf = _archive(pdf_archive_path(folder, same), render_pdf(text_now))
+                    view = register_view(loaded, text_now, today, editions)
+                    pdf = _archive(pdf_archive_path(folder, same), render_pdf(view))
                 return IssueOutcome(same, False, index.parent / same.file, pdf=pdf)
             raise RegisterError(
                 f"{name} version {version} was already issued on {long_date(same.issued)} with different "
@@ -153,13 +177,20 @@ def issue_edition(loaded: LoadedSettings, library: Library, document: str, versi
         if latest is not None:
             _check_follows(latest, name, version, issued)
         archive = index.parent / f"{document}-{version}.txt"
-        pdf_bytes = render_pdf(text_now) if render_pdf is not None else None
+        model = index.parent / f"{document}-{version}.json"
         edition = Edition(document=document, version=version, issued=issued,
                           fingerprint=text_now.meta.fingerprint, file=archive.name,
-                          library_version=library.version, recorded_at=utc_now())
+                          library_version=library.version, recorded_at=utc_now(),
+                          summary=summary.strip() if summary else None,
+                          approved_by=approved_by.strip() if approved_by else None, model=model.name)
+        view = register_view(loaded, text_now, today, editions + [edition])
+        pdf_bytes = render_pdf(view) if render_pdf is not None else None
+        versions = {c.id: c.version for c in library.clauses}
+        clause_versions = {cid: versions[cid] for cid in clause_anchor_ids(text_now) if cid in versions}
         written: list[Path] = []
         try:  # all or nothing: the archives first, the index last; on failure no orphan is left
             written.append(_archive(archive, canonical_text(text_now).encode("utf-8")))
+            written.append(_archive(model, document_to_json(view, clause_versions).encode("utf-8")))
             pdf = _archive(pdf_archive_path(folder, edition), pdf_bytes) if pdf_bytes is not None else None
             if pdf is not None:
                 written.append(pdf)
@@ -172,7 +203,15 @@ def issue_edition(loaded: LoadedSettings, library: Library, document: str, versi
         warning = (f"the text of {name} {version} is the same as edition {latest.version} apart from its "
                    "version number: partners will be asked to sign the same words again. If you meant to "
                    "revise the text, change marac.yaml first and issue a further version.")
-    return IssueOutcome(edition, True, archive, warning, pdf)
+    changes = None
+    if latest is not None:
+        from .diff import compare_editions
+
+        try:
+            changes = compare_editions(loaded, library, document, latest.version, version).summary_text
+        except RegisterError as exc:  # e.g. the previous edition predates archived models: the issue stands
+            changes = f"Changes since edition {latest.version} cannot be listed: {exc.message}\n"
+    return IssueOutcome(edition, True, archive, warning, pdf, changes)
 
 
 def _archive(path: Path, data: bytes) -> Path:

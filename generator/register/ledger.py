@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
+from ..atomic import write_atomic
 from ..settings.loader import LoadedSettings, load_settings, resolve_config_paths
 from ..dates import long_date
 from ..errors import ConfigError, OneMaracExpected, Problem, RegisterError
@@ -40,6 +41,7 @@ from .store import (
 )
 
 LEDGER_NAME = "signatures.yaml"
+EVIDENCE_FOLDER = "evidence"  # copies of evidence files, named by their SHA-256, beside the ledger
 ENTRY_KEYS = {"document", "agency", "name", "role", "date", "method", "evidence", "certificate_subject",
               "fingerprint"}
 LEDGER_HEADER = """\
@@ -57,7 +59,7 @@ LEDGER_HEADER = """\
 class Signature(Entry):
     """One recorded signature of one partner agency on one edition."""
 
-    document: Literal["mop", "isa"]
+    document: Literal["mop", "isa", "annex"]
     version: VersionText
     fingerprint: Hex64
     agency: Text
@@ -68,6 +70,7 @@ class Signature(Entry):
     evidence_file: Text | None = None
     evidence_sha256: Hex64 | None = None
     certificate_subject: Text | None = None
+    configured_signatory: Text | None = None  # set when someone other than marac.yaml's signatory signed
     recorded_at: Timestamp
 
 
@@ -143,7 +146,11 @@ def record_signature(marac: LoadedSettings | Path | str, entry: Mapping[str, Any
     hint = display_path(folder)
     document = entry.get("document")
     if document not in DOCUMENT_NAMES:
-        raise RegisterError(f"document '{document}' cannot be signed; choose mop or isa")
+        raise RegisterError(f"document '{document}' cannot be signed; choose mop, isa or annex")
+    if document == "annex" and loaded.settings.documents.annex is None:
+        raise RegisterError("the annex has no version of its own in marac.yaml, so it is not signed on its own. "
+                            "To track its signatures, add documents.annex (version, adopted, last_reviewed) "
+                            f"and issue it: marac issue {hint} --doc annex --version VERSION")
     editions = load_editions(folder)
     edition = current_edition(editions, document)
     if edition is None:
@@ -154,12 +161,15 @@ def record_signature(marac: LoadedSettings | Path | str, entry: Mapping[str, Any
     partner = find_partner(loaded.settings.partners, str(entry.get("agency") or ""), hint)
     signed_on = _signing_date(entry.get("date"), edition, today)
     evidence_file, evidence_sha256 = _evidence(entry.get("evidence"), folder)
+    signed_by = str(entry.get("name") or "")
+    configured = partner.signatory.name if signed_by and agency_key(signed_by) != agency_key(partner.signatory.name) else None
     try:
         signature = Signature(
             document=document, version=edition.version, fingerprint=edition.fingerprint, agency=partner.name,
             name=entry.get("name"), role=entry.get("role"), date=signed_on, method=entry.get("method") or "wet-ink",
             evidence_file=evidence_file, evidence_sha256=evidence_sha256,
-            certificate_subject=entry.get("certificate_subject"), recorded_at=utc_now())
+            certificate_subject=entry.get("certificate_subject"), configured_signatory=configured,
+            recorded_at=utc_now())
     except ValidationError as exc:
         error = exc.errors()[0]
         field = ".".join(str(part) for part in error["loc"])
@@ -214,7 +224,10 @@ def _signing_date(value: Any, edition: Edition, today: dt.date) -> dt.date:
 
 
 def _evidence(value: Any, folder: Path) -> tuple[str | None, str | None]:
-    """Return (path to record, SHA-256) of an evidence file; refuse one that is not there."""
+    """Return (path to record, SHA-256) of an evidence file, copied into ``evidence/`` beside the
+    ledger under its SHA-256 name (so the record survives the original being moved or deleted) and
+    recorded relative to the Marac's folder. Refuses (``RegisterError``) a file that is not there
+    or cannot be copied."""
     if value in (None, ""):
         return None, None
     given = Path(str(value))
@@ -224,8 +237,12 @@ def _evidence(value: Any, folder: Path) -> tuple[str | None, str | None]:
     with given.open("rb") as stream:
         for block in iter(lambda: stream.read(1 << 20), b""):
             digest.update(block)
-    try:
-        recorded = given.resolve().relative_to(Path(folder).resolve()).as_posix()
-    except ValueError:
-        recorded = str(value)
-    return recorded, digest.hexdigest()
+    sha256 = digest.hexdigest()
+    kept = Path(folder) / EVIDENCE_FOLDER / (sha256 + given.suffix.lower())
+    if not kept.is_file():
+        try:
+            write_atomic(kept, given.read_bytes())
+        except OSError as exc:
+            raise RegisterError(f"evidence file '{value}' cannot be copied into {display_path(kept.parent)} "
+                                f"({exc.strerror or exc})") from None
+    return kept.relative_to(folder).as_posix(), sha256

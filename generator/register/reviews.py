@@ -21,15 +21,17 @@ from ..dates import DEFAULT_WINDOW_DAYS, add_months, review_status
 from ..errors import ConfigError
 from ..settings.schema import Settings
 
-DOCUMENTS = ("mop", "isa", "pathways")
+DOCUMENTS = ("mop", "isa", "annex", "pathways")  # the annex only when marac.yaml gives documents.annex
 DOCUMENT_TITLES = {
     "mop": "Operating Protocol",
     "isa": "Information Sharing Agreement",
+    "annex": "Immigration Status Annex",
     "pathways": "Specialist pathways",
 }
 SETTINGS_FIELDS = {
     "mop": "documents.operating_protocol",
     "isa": "documents.information_sharing_agreement",
+    "annex": "documents.annex",
     "pathways": "specialist_pathways",
 }
 STATUS_RANK = {"ok": 0, "due": 1, "overdue": 2, "error": 3}
@@ -137,15 +139,18 @@ def collect_reviews(arguments, today: dt.date, window_days: int = DEFAULT_WINDOW
 
 def review_rows(settings: Settings, config: str, today: dt.date,
                 window_days: int = DEFAULT_WINDOW_DAYS) -> tuple[ReviewRow, ...]:
-    """Return the mop, isa and pathways rows of one Marac's settings, in that order."""
+    """Return the mop, isa, annex (when it has dates) and pathways rows of one Marac's settings, in that order."""
     common = {"config": config, "marac": settings.marac.name, "slug": settings.slug,
               "group": settings.governance.group}
     mop, isa = settings.documents.operating_protocol, settings.documents.information_sharing_agreement
     pathways = settings.specialist_pathways
     rows = []
+    annex = settings.documents.annex
+    annex_row = [("annex", annex.version, annex.last_reviewed, annex.review_interval_months)] if annex else []
     for document, version, last_reviewed, months in (
             ("mop", mop.version, mop.last_reviewed, mop.review_interval_months),
             ("isa", isa.version, isa.last_reviewed, isa.review_interval_months),
+            *annex_row,
             ("pathways", None, pathways.last_reviewed, pathways.review_interval_months)):
         if last_reviewed is None:  # never reviewed: tell the coordinator, as overdue
             rows.append(ReviewRow(**common, status="overdue", document=document, version=version,

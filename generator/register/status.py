@@ -17,7 +17,9 @@ from ..dates import add_months, long_date
 from ..settings.schema import DOCUMENT_KEYS
 from .editions import Edition, current_edition, load_editions
 from .ledger import Signature, agency_key, load_ledger
-from .store import DOCUMENTS, display_path
+from ..document.schedules import TITLES as SCHEDULE_TITLES
+from .schedule_revisions import schedule_revisions
+from .store import display_path
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,7 @@ class DocumentStatus:
     review_due: dt.date
     settings_version: str
     current_fingerprint: str
+    schedules: tuple[tuple[str, str], ...] = ()  # (schedule id, ISO date it was last revised)
 
     @property
     def in_force(self) -> bool:
@@ -73,6 +76,8 @@ class DocumentStatus:
             "stale": [s.agency for s in self.stale],
             "review_due": self.review_due.isoformat(),
             "current_text_matches": self.current_text_matches,
+            "schedules": [{"schedule": name, "title": SCHEDULE_TITLES.get(name, name), "revised": revised}
+                          for name, revised in self.schedules],
         }
 
 
@@ -97,7 +102,8 @@ def marac_status(loaded: LoadedSettings, library: Library) -> MaracStatus:
     """
     editions = load_editions(loaded.folder)
     signatures = load_ledger(loaded.folder)
-    documents = tuple(_document_status(loaded, library, kind, editions, signatures) for kind in DOCUMENTS)
+    kinds = loaded.settings.documents.signed_kinds()  # the annex only when marac.yaml gives it a version
+    documents = tuple(_document_status(loaded, library, kind, editions, signatures) for kind in kinds)
     settings = loaded.settings
     return MaracStatus(settings.marac.name, settings.slug, display_path(loaded.folder), documents)
 
@@ -120,12 +126,14 @@ def _document_status(loaded: LoadedSettings, library: Library, kind: str, editio
             unsigned.append(partner.name)
     dates = settings.documents.of(kind)
     outline = library.documents[kind]
+    text = assemble(loaded, library, kind)
+    revised = schedule_revisions(loaded.folder, text)
     return DocumentStatus(
         document=kind, title=outline.title, file_stem=outline.file_stem, edition=edition,
         signed=tuple(signed), unsigned=tuple(unsigned), stale=tuple(stale),
         review_due=add_months(dates.last_reviewed, dates.review_interval_months),
         settings_version=dates.version,
-        current_fingerprint=assemble(loaded, library, kind).meta.fingerprint)
+        current_fingerprint=text.meta.fingerprint, schedules=tuple(revised.items()))
 
 
 def format_table(status: MaracStatus) -> str:
@@ -172,6 +180,9 @@ def _document_lines(doc: DocumentStatus, folder: str) -> list[str]:
         for s in doc.stale:
             lines.append(f"    {s.agency}: signed edition {s.version} on {long_date(s.signature.date)}")
     lines.append(f"  Review due: {long_date(doc.review_due)}")
+    if doc.schedules:
+        lines.append("  Schedules (not signed; a change never asks partners to sign again):")
+        lines += [f"    {SCHEDULE_TITLES.get(name, name)}: revised {long_date(dt.date.fromisoformat(revised))}" for name, revised in doc.schedules]
     return lines
 
 

@@ -30,8 +30,9 @@ LOCK_WAIT_SECONDS = 60
 # The register may be far larger than a marac.yaml: about 500 bytes per signature, so this holds
 # some 40,000 signatures. Writing refuses first, so a register marac wrote is one it can read.
 MAX_REGISTER_BYTES = 20_000_000
-DOCUMENTS = ("mop", "isa")
-DOCUMENT_NAMES = {"mop": "Operating Protocol", "isa": "Information Sharing Agreement"}
+DOCUMENTS = ("mop", "isa", "annex")  # the annex is issued and signed only when marac.yaml gives documents.annex
+DOCUMENT_NAMES = {"mop": "Operating Protocol", "isa": "Information Sharing Agreement",
+                  "annex": "Immigration Status Annex"}
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 

@@ -79,7 +79,8 @@ def signature_fields(document: Document, boxes: dict[str, Box]) -> list[FieldSpe
     if document.meta.kind not in SIGNED_KINDS:
         return []
     rows = [row for block in document.all_blocks if isinstance(block, SignatureTable) for row in block.rows]
-    return [FieldSpec(row.anchor, boxes[row.anchor], f"Signature of {row.agency} ({row.signatory}, {row.role})")
+    return [FieldSpec(row.anchor, boxes[row.anchor], f"Signature of {row.agency}"
+                      + (f" ({row.signatory}, {row.role})" if row.signatory else ""))
             for row in rows if row.anchor in boxes]
 
 

@@ -189,9 +189,9 @@ def _duplicate_partner_problems(settings: Settings, source: YamlDocument, displa
 def _review_date_problems(settings: Settings, source: YamlDocument, display: str,
                           today: dt.date) -> list[Problem]:
     problems = []
-    for key in ("operating_protocol", "information_sharing_agreement"):
+    for key in ("operating_protocol", "information_sharing_agreement", "annex"):
         dates = getattr(settings.documents, key)
-        if dates.last_reviewed < dates.adopted:
+        if dates is not None and dates.last_reviewed < dates.adopted:
             location = ("documents", key, "last_reviewed")
             problems.append(Problem(display, source.line_of(location), dotted_path(location), (
                 f"{dates.last_reviewed} is before adopted ({dates.adopted}); a document cannot be "
@@ -202,6 +202,8 @@ def _review_date_problems(settings: Settings, source: YamlDocument, display: str
          settings.documents.information_sharing_agreement.last_reviewed),
         (("specialist_pathways", "last_reviewed"), settings.specialist_pathways.last_reviewed),
     ]
+    if settings.documents.annex is not None:
+        candidates.append((("documents", "annex", "last_reviewed"), settings.documents.annex.last_reviewed))
     for location, value in candidates:
         if value is not None and value > today:
             problems.append(Problem(display, source.line_of(location), dotted_path(location), (

@@ -121,16 +121,29 @@ class DocumentDates(Strict):
 
 
 # Which block of `documents:` holds each document kind's version and dates.
-DOCUMENT_KEYS = {"mop": "operating_protocol", "isa": "information_sharing_agreement"}
+DOCUMENT_KEYS = {"mop": "operating_protocol", "isa": "information_sharing_agreement", "annex": "annex"}
 
 
 class Documents(Strict):
     operating_protocol: DocumentDates
     information_sharing_agreement: DocumentDates
+    # Optional: a Marac that signs the annex as a document of its own gives it a version and dates.
+    # Without it the annex is printed as part of the MOP and ISA and is not issued or signed alone.
+    annex: DocumentDates | None = None
 
     def of(self, kind: str) -> DocumentDates:
-        """Return the version and dates of the ``mop`` or ``isa``. Refuses (KeyError) other kinds."""
-        return getattr(self, DOCUMENT_KEYS[kind])
+        """Return the version and dates of the ``mop``, ``isa`` or ``annex``.
+
+        Refuses (KeyError) another kind, and the annex when marac.yaml gives it no dates.
+        """
+        dates = getattr(self, DOCUMENT_KEYS[kind])
+        if dates is None:
+            raise KeyError(kind)
+        return dates
+
+    def signed_kinds(self) -> tuple[str, ...]:
+        """Return the documents partners sign as documents of their own: mop, isa, and the annex when set."""
+        return ("mop", "isa", "annex") if self.annex is not None else ("mop", "isa")
 
 
 class PartnerType(str, Enum):
@@ -156,12 +169,24 @@ class Signatory(Strict):
     name: Text
     role: Text
     email: Email | None = None
+    phone: Text | None = None
+
+
+class Representative(Strict):
+    """An agency's Marac representative or their deputy (printed in a schedule, not signed)."""
+
+    name: Text
+    role: Text | None = None
+    email: Email | None = None
+    phone: Text | None = None
 
 
 class Partner(Strict):
     name: Text
     type: PartnerType
     signatory: Signatory
+    representative: Representative | None = None
+    deputy: Representative | None = None
     attends: bool = True
     receives_minutes: bool = True
 

@@ -1,4 +1,4 @@
-"""Import a digitally signed copy of an issued MOP or ISA: find its edition, verify, record.
+"""Import a digitally signed copy of an issued MOP, ISA or annex: find its edition, verify, record.
 
 For one file (``import_signed_copy``): read the edition fingerprint and Marac slug from the
 PDF's document info, find that edition among this Marac's issued editions (or, failing that,
@@ -85,7 +85,7 @@ def import_signed_copy(loaded: LoadedSettings, path: Path, trust: Trust | None =
         reference = f"edition reference {identity.edition[:12]}" if identity.edition else "no edition reference"
         raise RegisterError(
             f"this PDF is not from {settings.marac.name}'s issued editions ({reference}). Only an issued "
-            "edition of the MOP or ISA is signed: send partners the PDF that marac issue archived in "
+            "edition of the MOP, ISA or annex is signed: send partners the PDF that marac issue archived in "
             f"{display_path(folder / 'editions')}/")
     name = DOCUMENT_NAMES[edition.document]
     current = current_edition(editions, edition.document)
