@@ -83,11 +83,12 @@ def issue(config, doc, version, issued):
               help="A file that shows the signature (scan, email); its SHA-256 is recorded.")
 def sign(config, doc, agency, name, role, signed_on, method, evidence):
     """Record a partner agency's signature of the current edition of a document."""
-    from ..register.ledger import load_marac, record_signature
+    from ..register.ledger import record_signature
 
+    loaded = _load(config, "nothing was recorded")
     entry = {"document": doc, "agency": agency, "name": name, "role": role, "date": signed_on,
              "method": method, "evidence": str(evidence) if evidence else None}
-    signature = record_signature(load_marac(config), entry)
+    signature = record_signature(loaded, entry)
     click.echo(f"Recorded: {signature.agency} signed the {doc.upper()}, edition {signature.version} "
                f"({signature.name}, {signature.role}, {signature.date}, {signature.method}).\n"
                f"See who is still to sign: marac status {config}")

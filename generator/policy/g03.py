@@ -136,15 +136,38 @@ def _error(loaded: LoadedSettings, location: tuple, message: str, gid: str = "G0
                    message, gid=gid, severity="error")
 
 
-def refused_names(values: Iterable[tuple[str, str]], kind_of_value: str = "name") -> list[str]:
-    """Return a refusal message for each (label, value) pair that names Immigration
-    Enforcement (certain or unsure), for names from outside marac.yaml."""
-    messages = []
-    for label, value in values:
+_SUBJECT_FIELDS = {"name": "the signatory's name", "role": "the signatory's role",
+                   "certificate_subject": "the signer's certificate"}
+
+
+def refused_signatory(entry, confirmed_names: Iterable[str] = ()) -> str | None:
+    """Return why a signature's name, role or certificate subject names Immigration
+    Enforcement (G03), or None. Names in ``confirmed_names`` lift an unsure match."""
+    confirmed = frozenset(confirmation_key(name) for name in confirmed_names)
+    for key, label in _SUBJECT_FIELDS.items():
+        value = entry.get(key)
         if not value:
             continue
-        kind = "email" if "@" in value and kind_of_value == "auto" else "name"
-        match = recognise(value, kind)
+        match = (certificate_subject_match(str(value), confirmed) if key == "certificate_subject"
+                 else recognise(str(value), "name", confirmed))
         if match:
-            messages.append(f"[G03] {label} {refusal(value, match)}")
-    return messages
+            why = refusal(str(value), match)
+            return f"[G03] {label}: {why} Nothing was recorded."
+    return None
+
+
+# RFC 4514 attribute types whose values name the signer, their body or their address.
+_SUBJECT_TYPES = {"cn", "o", "ou", "title", "emailaddress", "1.2.840.113549.1.9.1", "email"}
+
+
+def certificate_subject_match(subject: str, confirmed: frozenset[str] = frozenset()) -> Match | None:
+    """Return how an RFC 4514 subject (CN, O, OU, title, email) names Immigration Enforcement."""
+    for attribute in re.split(r"(?<!\\)[,+]", subject):
+        kind, _, value = attribute.partition("=")
+        value = value.replace("\\", "").strip()
+        if kind.strip().casefold() not in _SUBJECT_TYPES or not value:
+            continue
+        match = recognise(value, "email" if "@" in value else "name", confirmed)
+        if match:
+            return Match(match.body, match.certain, f"{kind.strip()}={value}")
+    return None

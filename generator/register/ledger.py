@@ -20,8 +20,8 @@ from pydantic import ValidationError
 from ..settings.loader import LoadedSettings, load_settings, resolve_config_paths
 from ..dates import long_date
 from ..errors import ConfigError, Problem, RegisterError
-from ..policy.recognisers import immigration_enforcement_name
-from ..policy.rules import G03_WHY
+from ..policy.g03 import G03_WHY, refused_signatory
+from ..policy.recognisers import recognise_name
 from ..settings.schema import Partner, Text, agency_key  # noqa: F401  (re-exported for status and import)
 from .editions import Edition, current_edition, load_editions
 from .store import (
@@ -109,9 +109,9 @@ def find_partner(partners: list[Partner] | tuple[Partner, ...], agency: str, hin
     wanted = agency_key(agency)
     for partner in partners:
         if agency_key(partner.name) == wanted:
-            body = immigration_enforcement_name(partner.name)
-            if body:
-                raise RegisterError(f"[G03] '{partner.name}' names {body}. {G03_WHY}")
+            match = recognise_name(partner.name)
+            if match and match.certain:  # an unsure name reaches here only once confirmed
+                raise RegisterError(f"[G03] {match.describe(partner.name)}. {G03_WHY}")
             return partner
     names = [partner.name for partner in partners]
     close = difflib.get_close_matches(wanted, [agency_key(n) for n in names], n=1, cutoff=0.5)
@@ -152,6 +152,9 @@ def record_signature(marac: LoadedSettings | Path | str, entry: Mapping[str, Any
                             f"sign. Issue it first: marac issue {hint} --doc {document} --version {version}")
     _check_fingerprint(entry.get("fingerprint"), edition, editions)
     partner = find_partner(loaded.settings.partners, str(entry.get("agency") or ""), hint)
+    refused = refused_signatory(entry, loaded.settings.g03_confirmed_names)
+    if refused:
+        raise RegisterError(refused)
     signed_on = _signing_date(entry.get("date"), edition, today)
     evidence_file, evidence_sha256 = _evidence(entry.get("evidence"), folder)
     try:

@@ -132,7 +132,7 @@ def _join(cells, widths, status_width: int, status: str | None = None) -> str:
 def _error_lines(row: ReviewRow, status_width: int, fancy: bool) -> list[str]:
     label = f"{_SYMBOLS['error']} ERROR" if fancy else "ERROR"
     messages = (row.error or "settings could not be read").splitlines()
-    lines = [f"{label.ljust(status_width)}  {row.config}: settings could not be read"]
+    lines = [f"{label.ljust(status_width)}  {row.config}: {row.error_heading}"]
     lines += [" " * (status_width + 2) + message for message in messages]
     if fancy:
         lines = [click.style(line, fg="red") for line in lines]
