@@ -18,6 +18,7 @@ Three outcomes:
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -104,6 +105,20 @@ def confirmation_key(text: str) -> str:
     return forms(text).joined
 
 
+# Every pattern above needs one of these in the loosened compact form ("l" read as "i"), or
+# a short name (the bare acronyms): a name with neither is passed without running them all.
+_KEYWORDS = ("home", "fice", "mig", "enforc", "border", "visa", "ukvi", "ukb", "hoie", "nrpf", "nationa")
+_SHORT_NAME = 12
+
+
+def _may_match(shape) -> bool:
+    if len(shape.compact) <= _SHORT_NAME:
+        return True
+    loosest = shape.compact_variants[-1] if shape.compact else ""
+    return any(keyword in loosest for keyword in _KEYWORDS)
+
+
+@functools.lru_cache(maxsize=8192)
 def recognise_name(text: str | None, confirmed: frozenset[str] = frozenset()) -> Match | None:
     """Return how ``text`` (a name or role) names Immigration Enforcement, or None.
 
@@ -113,6 +128,8 @@ def recognise_name(text: str | None, confirmed: frozenset[str] = frozenset()) ->
     if not text:
         return None
     shape = forms(text)
+    if not _may_match(shape):
+        return None
     for variant in shape.variants:
         for pattern, body in _C_CERTAIN:
             found = pattern.search(variant)
@@ -141,6 +158,9 @@ def recognise_free_text(text: str | None) -> Match | None:
     if not text:
         return None
     for phrase in free_text_forms(text):
+        loosest = phrase.variants[-1].replace(" ", "")
+        if not any(keyword in loosest for keyword in _KEYWORDS):
+            continue
         for variant in phrase.variants:
             for pattern, body in _C_CERTAIN:
                 found = pattern.search(variant)
