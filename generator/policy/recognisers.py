@@ -34,14 +34,14 @@ _CERTAIN: tuple[tuple[str, str], ...] = (
      "Immigration Enforcement (Immigration Compliance and Enforcement teams)"),
     (r"\bimmigration (officers?|officials?|intelligence|enforcement)\b", "Immigration Enforcement"),
     (r"\bimmigration and nationality (directorate|department)\b", "the Home Office (immigration)"),
-    (r"\bukvi\b", "UK Visas and Immigration"),
+    (r"\bu ?k ?v ?i\b", "UK Visas and Immigration"),
     (r"\buk visas? (and )?immigration\b", "UK Visas and Immigration"),
     (r"\bborder ?force\b", "Border Force"),
-    (r"\bukbf\b", "Border Force"),
+    (r"\bu ?k ?b ?f\b", "Border Force"),
     (r"\bborder security command\b", "the Home Office's Border Security Command"),
     (r"\buk ?border ?agency\b", "the UK Border Agency (now Border Force and UKVI)"),
     (r"\bborder and immigration agency\b", "the Border and Immigration Agency (now UKVI)"),
-    (r"\bukba\b", "the UK Border Agency (now Border Force and UKVI)"),
+    (r"\bu ?k ?b ?a\b", "the UK Border Agency (now Border Force and UKVI)"),
     (r"\bnrpf ?connect\b", "NRPF Connect (a Home Office service within Immigration Enforcement)"),
 )
 # The same names with every separator removed: catches "Immi<zero-width space>gration".
@@ -130,6 +130,21 @@ def recognise_name(text: str | None, confirmed: frozenset[str] = frozenset()) ->
     shape = forms(text)
     if not _may_match(shape):
         return None
+    certain = _certain(shape)
+    if certain:
+        return certain
+    if shape.joined in confirmed or any(_SUPPORT.search(v) for v in shape.variants[:2]):
+        return None
+    for variant in shape.variants:
+        for pattern, body in _C_UNSURE:
+            found = pattern.search(variant)
+            if found:
+                return Match(body, False, found.group(0))
+    return None
+
+
+def _certain(shape) -> Match | None:
+    """Return the first core name in the word forms, then in the compact forms, or None."""
     for variant in shape.variants:
         for pattern, body in _C_CERTAIN:
             found = pattern.search(variant)
@@ -140,13 +155,6 @@ def recognise_name(text: str | None, confirmed: frozenset[str] = frozenset()) ->
             found = pattern.search(variant)
             if found:
                 return Match(body, True, found.group(0))
-    if shape.joined in confirmed or any(_SUPPORT.search(v) for v in shape.variants[:2]):
-        return None
-    for variant in shape.variants:
-        for pattern, body in _C_UNSURE:
-            found = pattern.search(variant)
-            if found:
-                return Match(body, False, found.group(0))
     return None
 
 
@@ -158,14 +166,10 @@ def recognise_free_text(text: str | None) -> Match | None:
     if not text:
         return None
     for phrase in free_text_forms(text):
-        loosest = phrase.variants[-1].replace(" ", "")
-        if not any(keyword in loosest for keyword in _KEYWORDS):
-            continue
-        for variant in phrase.variants:
-            for pattern, body in _C_CERTAIN:
-                found = pattern.search(variant)
-                if found:
-                    return Match(body, True, found.group(0))
+        if _may_match(phrase):
+            found = _certain(phrase)
+            if found:
+                return found
     return None
 
 

@@ -15,8 +15,8 @@ those steps is undone here, in this order:
 4. Format characters (zero-width spaces and joiners, soft hyphens), punctuation, symbols and
    spaces are *separators*: never deleted, so that "Immigration.Enforcement" stays two words.
    "&" and "+" read "and".
-5. Runs of one- and two-letter words are joined: "u k v i", "uk vi", "u k b a" become one
-   acronym.
+5. Runs of single letters are joined: "u k v i" and "u k b a" become one acronym (the
+   recogniser's acronym patterns also allow "uk vi").
 
 ``Forms`` also gives the text with every separator removed (``compact``), which catches a
 separator pushed into the middle of a word ("Immi\u200bgration"), and ``variants`` with
@@ -36,7 +36,6 @@ _AND = {"&": " and ", "+": " and ", "＆": " and "}
 _DIGITS = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b",
                          "9": "g", "@": "a", "$": "s", "|": "i", "!": "i", "€": "e", "£": "e"})
 _LETTER_SYMBOLS = frozenset("@$|!€£")
-_SHORT = 2  # words this long or shorter, in a run, are read as one acronym
 
 
 @dataclass(frozen=True)
@@ -144,7 +143,7 @@ def _join_acronyms(words: list[str]) -> list[str]:
     joined: list[str] = []
     run: list[str] = []
     for word in words + [""]:
-        if word and len(word) <= _SHORT:
+        if len(word) == 1:
             run.append(word)
             continue
         if len(run) >= 2:
@@ -163,7 +162,9 @@ def forms(text: str) -> Forms:
     return Forms(" ".join(words), " ".join(_join_acronyms(words)), "".join(words))
 
 
-_SENTENCE_BREAK = re.compile(r"[.,;:!?()\[\]\n]+(?=\s|$)|\n")
+# A phrase ends at punctuation after a word of two letters or more, followed by a space:
+# "at home. Office hours" is two phrases; "H.O.M.E. O.F.F.I.C.E." and "U. K. V. I." one.
+_SENTENCE_BREAK = re.compile(r"(?<=[^\W\d_]{2})[.,;:!?]+(?=\s|$)|\n")
 
 
 def free_text_forms(text: str) -> list[Forms]:
@@ -171,11 +172,11 @@ def free_text_forms(text: str) -> list[Forms]:
     a space, so "at home. Office hours" is two phrases but "Immigration.Enforcement" one).
 
     Unlike ``forms``, format characters (zero-width) are deleted rather than separating, and
-    there is no compact form (it would join across words)."""
+    the compact form is of one phrase, never across a sentence break."""
     without_format = "".join(c for c in text if unicodedata.category(c) != "Cf")
     phrases = []
     for phrase in _SENTENCE_BREAK.split(without_format):
         words = skeleton(phrase).split()
         if words:
-            phrases.append(Forms(" ".join(words), " ".join(_join_acronyms(words)), ""))
+            phrases.append(Forms(" ".join(words), " ".join(_join_acronyms(words)), "".join(words)))
     return phrases
