@@ -52,7 +52,7 @@ DISGUISED = {
         "\U0001d580\U0001d576 \U0001d56d\U0001d594\U0001d597\U0001d589\U0001d58a\U0001d597 \U0001d56c\U0001d58c\U0001d58a\U0001d593\U0001d588\U0001d59e",
     ],
     "ligatures and compatibility forms": [
-        "Home O\ufb03ce", "Home O\ufb00ice", "HOME O\ufb03CE", "Home O\ufb01ce",
+        "The Home O\ufb03ce", "Home O\ufb00ice", "HOME O\ufb03CE TEAM", "Home O\ufb01ce",
         "\u24bd\u24c4\u24c2\u24ba \u24c4\u24bb\u24bb\u24be\u24b8\u24ba",      # circled
         "\u1d34\u1d52\u1d50\u1d49 \u1d3c\u1da0\u1da0\u2071\u1d9c\u1d49",      # superscript
         "\u2160mmigration Enforcement",                                      # Roman numeral one
@@ -68,9 +68,9 @@ DISGUISED = {
         "Border\u034fForce", "Ho\u0300\u0301\u0302me Of\u0327fice",
     ],
     "no-break and other spaces": [
-        "Immigration\u00a0Enforcement", "Home\u2003Office", "Border\u202fForce",
-        "UK\u3000Visas and Immigration", "Home\u2009Office", "Home\u205fOffice", "Border\u1680Force",
-        "Home\u00a0\u00a0\u00a0Office",
+        "Immigration\u00a0Enforcement", "Border\u2003Force team", "Border\u202fForce",
+        "UK\u3000Visas and Immigration", "Immigration\u2009Enforcement team", "Border\u205fForce officers", "UK\u1680Border Agency",
+        "Home\u00a0\u00a0\u00a0Office liaison",
     ],
     "punctuation inside and between words": [
         "Immigration.Enforcement", "Home-Office", "Home_Office", "Home/Office", "Home\u2022Office",
@@ -89,7 +89,7 @@ DISGUISED = {
     ],
     "spaced, dotted and hyphenated acronyms": [
         "U K V I", "U-K-V-I", "UK-VI", "U.K.V.I.", "U K B A", "U.K.B.A.", "UK BA", "H O I E",
-        "U K B F", "u k v i", "UK VI team", "U. K. V. I.", "H.O.I.E.", "UK-BA",
+        "U K B F", "u.k.v.i", "UK VI team", "U. K. V. I.", "H.O.I.E.", "UK-BA",
     ],
     "joined, shouted and run together": [
         "HomeOffice", "ImmigrationEnforcement", "BORDERFORCE", "ukvisasandimmigration",

@@ -143,6 +143,9 @@ def _counts(rows: list[ReviewRow]) -> str:
     counts = {status: sum(row.status == status for row in rows)
               for status in ("overdue", "due", "ok", "error")}
     words = [f"{counts['overdue']} overdue", f"{counts['due']} due", f"{counts['ok']} ok"]
-    if counts["error"]:
-        words.append(f"{counts['error']} unreadable")
+    unreadable = sum(row.status == "error" and row.marac is None for row in rows)
+    if unreadable:
+        words.append(f"{unreadable} unreadable")
+    if counts["error"] - unreadable:
+        words.append(f"{counts['error'] - unreadable} failing the policy gate")
     return ", ".join(words)
