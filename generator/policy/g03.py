@@ -136,8 +136,9 @@ def _error(loaded: LoadedSettings, location: tuple, message: str, gid: str = "G0
                    message, gid=gid, severity="error")
 
 
-_SUBJECT_FIELDS = {"name": "the signatory's name", "role": "the signatory's role",
-                   "certificate_subject": "the signer's certificate"}
+# The certificate first: its CN and title are also the name and role of an imported signature.
+_SUBJECT_FIELDS = {"certificate_subject": "the signer's certificate", "name": "the signatory's name",
+                   "role": "the signatory's role"}
 
 
 def refused_signatory(entry, confirmed_names: Iterable[str] = ()) -> str | None:
@@ -156,8 +157,11 @@ def refused_signatory(entry, confirmed_names: Iterable[str] = ()) -> str | None:
     return None
 
 
-# RFC 4514 attribute types whose values name the signer, their body or their address.
-_SUBJECT_TYPES = {"cn", "o", "ou", "title", "emailaddress", "1.2.840.113549.1.9.1", "email"}
+# Every attribute of a subject can name the signer, their body or their address (CN, O, OU,
+# title, email, DC...), except the country and the serial number. cryptography writes types it
+# has no short name for as OIDs (title is 2.5.4.12, email 1.2.840.113549.1.9.1).
+_SKIPPED_TYPES = {"c", "2.5.4.6", "serialnumber", "2.5.4.5"}
+_TYPE_NAMES = {"2.5.4.12": "title", "1.2.840.113549.1.9.1": "email"}
 
 
 def certificate_subject_match(subject: str, confirmed: frozenset[str] = frozenset()) -> Match | None:
@@ -165,9 +169,10 @@ def certificate_subject_match(subject: str, confirmed: frozenset[str] = frozense
     for attribute in re.split(r"(?<!\\)[,+]", subject):
         kind, _, value = attribute.partition("=")
         value = value.replace("\\", "").strip()
-        if kind.strip().casefold() not in _SUBJECT_TYPES or not value:
+        if kind.strip().casefold() in _SKIPPED_TYPES or not value:
             continue
         match = recognise(value, "email" if "@" in value else "name", confirmed)
         if match:
-            return Match(match.body, match.certain, f"{kind.strip()}={value}")
+            label = _TYPE_NAMES.get(kind.strip(), kind.strip())
+            return Match(match.body, match.certain, f"{label}={value}")
     return None
