@@ -24,6 +24,8 @@ G03_WHY = (
     "Information Sharing Agreement: sharing can lead to a victim's arrest, detention or "
     "deportation. Remove this entry."
 )
+# The same reason for a name the recogniser is unsure of, without "Remove this entry".
+G03_WHY_UNSURE = G03_WHY.removesuffix(" Remove this entry.")
 G22_WHY = (
     "The library's section on victims with insecure immigration status already says everything "
     "the Marac may say about Immigration Enforcement, and a local text may not add to it or "
@@ -46,7 +48,8 @@ def unsure_advice(value: str) -> str:
     """Return how a coordinator confirms a name the recogniser was unsure of."""
     return (f"If it is an advice or support organisation and not part of Immigration Enforcement, "
             f"confirm it: add it, exactly as written, to g03_confirmed_names at the top level of "
-            f"marac.yaml (g03_confirmed_names: [\"{value}\"]) and run marac check again.")
+            f"marac.yaml (g03_confirmed_names: [\"{value}\"]) and run marac check again; "
+            f"otherwise remove this entry.")
 
 
 def refusal(value: str, match: Match, kind: str = "name") -> str:
@@ -55,7 +58,7 @@ def refusal(value: str, match: Match, kind: str = "name") -> str:
         return (f"this text names {match.body} (read as '{match.matched}'), as a recipient, "
                 f"attendee or signatory. {G22_WHY}")
     if not match.certain:
-        return f"{match.describe(value).replace(' names ', ' may name ')}. {G03_WHY} {unsure_advice(value)}"
+        return f"{match.describe(value).replace(' names ', ' may name ')}. {G03_WHY_UNSURE} {unsure_advice(value)}"
     return f"{match.describe(value)}. {G03_WHY}"
 
 

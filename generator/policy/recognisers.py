@@ -96,7 +96,7 @@ class Match:
 
     def describe(self, value: str) -> str:
         """Return "'value' names BODY" (with what matched when the text was disguised)."""
-        shown = f" (read as '{self.matched}')" if self.matched.casefold() != value.casefold() else ""
+        shown = f" (read as '{self.matched}')" if self.matched.casefold() not in value.casefold() else ""
         return f"'{value}'{shown} names {self.body}"
 
 

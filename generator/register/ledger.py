@@ -88,10 +88,10 @@ def load_ledger(folder: Path) -> list[Signature]:
 def load_marac(argument: str | Path, today: dt.date | None = None) -> LoadedSettings:
     """Return the validated settings of the one Marac named by ``argument`` (folder or marac.yaml).
 
-    Deliberately not the whole policy gate: a signature that has arrived is recorded even
-    while marac.yaml has an unrelated policy finding (G03 is still refused, see
-    ``find_partner``). Refuses (``ConfigError``) invalid settings or an argument naming
-    several Maracs.
+    Not the policy gate: ``marac sign`` and ``signatures import`` run the gate themselves
+    (``policy.gate.load_one_clean``) before they record anything, and ``record_signature``
+    still refuses a partner, signatory or certificate naming Immigration Enforcement (G03).
+    Refuses (``ConfigError``) invalid settings or an argument naming several Maracs.
     """
     paths = resolve_config_paths([str(argument)])
     if len(paths) != 1:

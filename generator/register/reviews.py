@@ -5,8 +5,10 @@ Information Sharing Agreement (``isa``), both every ``review_interval_months`` (
 and the specialist pathways (``pathways``, G16, every 12 months unless set otherwise). The due
 date is ``last_reviewed`` plus the interval in calendar months (``dates.add_months``).
 
-Pure: no output and no I/O beyond loading settings. A Marac whose settings cannot be read
-becomes one ``error`` row, so that one broken file never hides the others.
+Pure: no output and no I/O beyond loading settings and the clause library. A Marac whose
+settings cannot be read, or that fails the policy gate (the gate ``marac check`` runs), becomes
+one ``error`` row, so that one broken file never hides the others and a Marac that fails the
+gate is never shown as ok (nor reminded about).
 """
 
 from __future__ import annotations
