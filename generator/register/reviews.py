@@ -63,7 +63,7 @@ class ReviewRow:
     def error_heading(self) -> str:
         """Return what an error row is: unreadable settings, or settings the policy gate refuses."""
         if self.marac is not None:
-            return "fails the policy gate, so it is not shown as ok (marac check shows why)"
+            return "fails the policy gate (marac check shows why)"
         return "settings could not be read"
 
     @property
