@@ -8,6 +8,7 @@ role) and ``signatures import`` (the certificate's subject).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator
 
@@ -78,9 +79,9 @@ def recognise(value: str, kind: str, confirmed: frozenset[str] = frozenset()) ->
     return match
 
 
-def g03_findings(loaded: LoadedSettings) -> Iterator[Problem]:
+def g03_findings(loaded: LoadedSettings, warnings: bool = True) -> Iterator[Problem]:
     """Yield a G03 error for every marked field naming Immigration Enforcement, every core
-    name in ``g03_confirmed_names``, and a G03 warning for every NRPF team."""
+    name in ``g03_confirmed_names``, and (with ``warnings``) a G03 warning for every NRPF team."""
     settings = loaded.settings
     confirmed = set()
     for index, name in enumerate(settings.g03_confirmed_names):
@@ -96,9 +97,11 @@ def g03_findings(loaded: LoadedSettings) -> Iterator[Problem]:
         match = recognise(value, kind, frozen)
         if match:
             yield _error(loaded, location, refusal(value, match, kind))
-    yield from _nrpf_warnings(loaded)
+    if warnings:
+        yield from _nrpf_warnings(loaded)
 
 
+@functools.lru_cache(maxsize=4096)
 def nrpf_team(name: str | None) -> bool:
     """Return True when ``name`` is a No Recourse to Public Funds team (not a service that
     merely supports people with no recourse, nor the NRPF Network)."""

@@ -163,7 +163,7 @@ def recognise_free_text(text: str | None) -> Match | None:
 
     Only *certain* names count: a paragraph may say "immigration advice" or "border".
     """
-    if not text:
+    if not text or not _may_match(forms(text)):  # the whole text first: most have no keyword
         return None
     for phrase in free_text_forms(text):
         if _may_match(phrase):
@@ -182,6 +182,7 @@ def _domain_labels(domain: str) -> str:
         return domain
 
 
+@functools.lru_cache(maxsize=4096)
 def recognise_domain(domain: str | None) -> Match | None:
     """Return how a mail or web domain belongs to the Home Office, or None."""
     if not domain:
@@ -215,6 +216,7 @@ def recognise_email(address: str | None) -> Match | None:
 _URL = re.compile(r"^[a-z][a-z0-9+.-]*://(?:[^@/?#]*@)?([^/:?#]+)(?::\d+)?([^?#]*)", re.IGNORECASE)
 
 
+@functools.lru_cache(maxsize=4096)
 def recognise_url(url: str | None) -> Match | None:
     """Return how a web address belongs to Immigration Enforcement (host or GOV.UK page), or None."""
     if not url:

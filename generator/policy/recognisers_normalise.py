@@ -36,6 +36,9 @@ _AND = {"&": " and ", "+": " and ", "＆": " and "}
 _DIGITS = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b",
                          "9": "g", "@": "a", "$": "s", "|": "i", "!": "i", "€": "e", "£": "e"})
 _LETTER_SYMBOLS = frozenset("@$|!€£")
+# Plain ASCII (most names) in one str.translate: NFKC, marks and confusables do not apply.
+_ASCII = {code: (chr(code).lower() if chr(code).isalnum() or chr(code) in _LETTER_SYMBOLS
+                 else _AND.get(chr(code), " ")) for code in range(128)}
 
 
 @dataclass(frozen=True)
@@ -114,6 +117,8 @@ def _latin_for(char: str) -> str:
 
 def skeleton(text: str) -> str:
     """Return ``text`` folded to plain lower-case letters and separators (steps 1-4)."""
+    if text.isascii():
+        return text.translate(_ASCII)
     composed = unicodedata.normalize("NFKC", text)
     out: list[str] = []
     for char in unicodedata.normalize("NFD", composed):
@@ -156,6 +161,7 @@ def _join_acronyms(words: list[str]) -> list[str]:
     return joined
 
 
+@functools.lru_cache(maxsize=8192)
 def forms(text: str) -> Forms:
     """Return the word and compact forms of a name (see the module docstring)."""
     words = skeleton(text).split()

@@ -20,13 +20,16 @@ MAX_REVIEW_INTERVAL_MONTHS = 24  # G21: "reviewed every two years"
 __all__ = ["G03_WHY", "MAX_REVIEW_INTERVAL_MONTHS", "check_policy", "errors_in"]
 
 
-def check_policy(loaded: LoadedSettings, library: Library) -> list[Problem]:
-    """Return every finding for these settings: errors first, then warnings, each in file order."""
+def check_policy(loaded: LoadedSettings, library: Library, warnings: bool = True) -> list[Problem]:
+    """Return every finding for these settings: errors first, then warnings, each in file order.
+
+    With ``warnings=False`` only errors are looked for (``reviews`` and ``remind`` need no more,
+    and a warning's line number can cost more than the check)."""
     findings = [
-        *g03_findings(loaded),
-        *_clause_choices(loaded, library),
+        *g03_findings(loaded, warnings),
+        *_clause_choices(loaded, library, warnings),
         *_review_intervals(loaded),
-        *_gaps(loaded),
+        *(_gaps(loaded) if warnings else ()),
     ]
     return sorted(findings, key=lambda f: (f.severity != "error", f.line or 0))
 
@@ -42,7 +45,7 @@ def _finding(loaded: LoadedSettings, location: tuple, message: str, gid: str | N
                    message, gid=gid, severity=severity)
 
 
-def _clause_choices(loaded: LoadedSettings, library: Library) -> Iterator[Problem]:
+def _clause_choices(loaded: LoadedSettings, library: Library, warnings: bool = True) -> Iterator[Problem]:
     choices = loaded.settings.clauses
     known = library.by_id()
     for i, clause_id in enumerate(choices.exclude):
@@ -57,7 +60,8 @@ def _clause_choices(loaded: LoadedSettings, library: Library) -> Iterator[Proble
             yield _finding(loaded, location, (
                 f"'{clause_id}' is mandatory (it covers {gids}) and cannot be excluded; "
                 "remove it from clauses.exclude"), clause.covers[0] if clause.covers else None)
-    yield from _coverage_lost(loaded, library)
+    if warnings:
+        yield from _coverage_lost(loaded, library)
     for i, local in enumerate(choices.add):
         if local.id in known:
             yield _finding(loaded, ("clauses", "add", i, "id"),

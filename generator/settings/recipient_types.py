@@ -61,13 +61,26 @@ def marked_fields(model: type[BaseModel]) -> tuple[tuple[str, RecipientField | N
     return tuple(out)
 
 
+def _holds_model(annotation: typing.Any) -> bool:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return True
+    return any(_holds_model(argument) for argument in typing.get_args(annotation))
+
+
+@functools.lru_cache(maxsize=None)
+def _plan(model: type[BaseModel]) -> tuple[tuple[str, RecipientField | None], ...]:
+    """Return the fields of ``model`` worth visiting: marked ones and those holding blocks."""
+    return tuple((name, marker) for name, marker in marked_fields(model)
+                 if marker is not None or _holds_model(model.model_fields[name].annotation))
+
+
 def recipient_values(model: BaseModel, location: tuple = ()) -> Iterator[tuple[tuple, str, str]]:
     """Yield (location, value, kind) for every marked field's value in validated settings.
 
     ``location`` is the dotted path as a tuple (``("partners", 2, "signatory", "name")``), the
     form the YAML line map takes. Lists and nested blocks are walked; empty values are skipped.
     """
-    for name, marker in marked_fields(type(model)):
+    for name, marker in _plan(type(model)):
         value = getattr(model, name)
         yield from _walk(value, (*location, name), marker)
 
