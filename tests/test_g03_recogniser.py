@@ -77,11 +77,13 @@ DISGUISED = {
         "Border\u2014Force", "H.O.M.E. O.F.F.I.C.E.", "Immigration...Enforcement", "'Home' 'Office'",
         "(Home) Office", "Border*Force", "UK Visas/Immigration", "UK Visas + Immigration",
         "U.K. Visas & Immigration", "Im-migration En-forcement", "Home.Office.Immigration",
+        "Ho|me Office", "UK|VI",
     ],
     "digits and symbols for letters": [
         "Home 0ffice", "H0me 0ff1ce", "B0rder F0rce", "1mmigration Enforcement",
         "Imm1grat10n Enf0rcement", "UKV1", "UK8A", "B0RD3R F0RC3", "H0M3 0FF1C3",
         "Immigrati0n Enf0rcement", "Bord3r Forc3", "UK V1sas and 1mmigration", "Hom3 Office",
+        "Home|Office", "Border$Force", "H0me!0ffice", "Imm!grat!on Enforcement",
     ],
     "letters for letters (l for I, rn for m)": [
         "lmmigration Enforcement", "Irnmigration Enforcement", "UKVl", "Home Offlce",

@@ -105,7 +105,8 @@ def confirmation_key(text: str) -> str:
     return forms(text).joined
 
 
-# Every pattern above needs one of these in the loosened compact form ("l" read as "i"), or
+# Every pattern above needs one of these in a compact form (symbols as gaps or letters, digits
+# and "l" read as letters), or
 # a short name (the bare acronyms): a name with neither is passed without running them all.
 _KEYWORDS = ("home", "fice", "mig", "enforc", "border", "visa", "ukvi", "ukb", "hoie", "nrpf", "nationa")
 _SHORT_NAME = 12
@@ -114,8 +115,7 @@ _SHORT_NAME = 12
 def _may_match(shape) -> bool:
     if len(shape.compact) <= _SHORT_NAME:
         return True
-    loosest = shape.compact_variants[-1] if shape.compact else ""
-    return any(keyword in loosest for keyword in _KEYWORDS)
+    return any(keyword in variant for variant in shape.compact_variants for keyword in _KEYWORDS)
 
 
 @functools.lru_cache(maxsize=8192)

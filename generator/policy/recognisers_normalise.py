@@ -49,22 +49,28 @@ class Forms:
     joined: str
     compact: str
 
-    @property
+    @functools.cached_property
     def variants(self) -> tuple[str, ...]:
         """Return the word forms (acronyms apart and joined), as typed and with digits,
         "l" and "rn" read as letters."""
-        return tuple(dict.fromkeys(v for base in (self.words, self.joined) for v in _loosen(base)))
+        return tuple(dict.fromkeys(v for base in (self.words, self.joined) for v in _loosen(base, " ")))
 
-    @property
+    @functools.cached_property
     def compact_variants(self) -> tuple[str, ...]:
         """Return the separator-free form as typed and with digits and look-alikes read."""
-        return _loosen(self.compact) if self.compact else ()
+        return _loosen(self.compact, "") if self.compact else ()
 
 
-def _loosen(text: str) -> tuple[str, ...]:
-    digits = text.translate(_DIGITS)
-    looser = digits.replace("rn", "m").replace("l", "i").replace("vv", "w")
-    return tuple(dict.fromkeys((text, digits, looser)))
+def _loosen(text: str, gap: str) -> tuple[str, ...]:
+    """Return ``text`` with symbols as separators ("Home|Office"), then with digits and
+    symbols read as letters ("H0me 0ff|ce"), then also "l" as "i" and "rn" as "m"."""
+    as_typed = text.translate({ord(symbol): gap for symbol in _LETTER_SYMBOLS})
+    if gap == " ":
+        as_typed = " ".join(as_typed.split())
+    out = [as_typed]
+    for digits in (as_typed.translate(_DIGITS), text.translate(_DIGITS)):
+        out += [digits, digits.replace("rn", "m").replace("l", "i").replace("vv", "w")]
+    return tuple(dict.fromkeys(out))
 
 
 @functools.lru_cache(maxsize=1)
