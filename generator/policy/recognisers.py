@@ -74,13 +74,18 @@ _C_CERTAIN = tuple((re.compile(p), label) for p, label in _CERTAIN)
 _C_COMPACT = tuple((re.compile(p), label) for p, label in _CERTAIN_COMPACT)
 _C_UNSURE = tuple((re.compile(p), label) for p, label in _UNSURE)
 
-# Mail and web domains of the Home Office. homeoffice.gov.uk is the domain of the Home Office's
-# published addresses and of its immigration functions' staff (GOV.UK, "Home Office", contact
-# page); homeoffice.gsi.gov.uk and homeoffice.x.gsi.gov.uk are the department's addresses on the
-# Government Secure Intranet, which GDS retired in 2019 ("Retiring the GSI email domain",
-# GOV.UK) but which still appear in old contact lists. Subdomains are refused with their parent.
-# Any other domain (e.g. a gov.uk name such as borderforce.gov.uk, or a service such as
-# visas-immigration.service.gov.uk) is refused when its labels read as one of the names above.
+# Mail and web domains of the Home Office, refused with every domain under them.
+# homeoffice.gov.uk: the Home Office's own mail and web domain. Immigration Enforcement, Border
+# Force and UK Visas and Immigration are not separate bodies but parts of the department (GOV.UK
+# lists each as "part of the Home Office": www.gov.uk/government/organisations/home-office and
+# its pages for uk-visas-and-immigration, border-force and immigration-enforcement), so their
+# staff's addresses are at this domain or under it.
+# homeoffice.gsi.gov.uk and homeoffice.x.gsi.gov.uk: the department's addresses on the
+# Government Secure Intranet (GSI), which government stopped using in 2019; they still appear
+# in old contact lists.
+# Any other domain (a gov.uk name such as borderforce.gov.uk or ukvi.gov.uk, or a service such
+# as visas-immigration.service.gov.uk) is refused when its labels read as one of the names
+# above, so no list of such names is kept here.
 HOME_OFFICE_DOMAINS = ("homeoffice.gov.uk", "homeoffice.gsi.gov.uk", "homeoffice.x.gsi.gov.uk")
 # GOV.UK pages of the bodies (www.gov.uk/government/organisations/<slug>) are read by the same
 # name patterns: home-office, uk-visas-and-immigration, border-force, immigration-enforcement.

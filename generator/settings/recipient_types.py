@@ -31,7 +31,6 @@ ROLE = RecipientField("role")
 EMAIL = RecipientField("email")
 URL = RecipientField("url")
 TEXT = RecipientField("text")
-KINDS = ("name", "role", "email", "url", "text")
 
 
 def marker_of(annotation: typing.Any) -> RecipientField | None:
