@@ -264,3 +264,18 @@ def test_web_addresses(url, refused):
 ])
 def test_free_text(text, refused):
     assert bool(recognise_free_text(text)) is refused, text
+
+
+@pytest.mark.parametrize("name,team", [
+    ("Northbridge Council, No Recourse to Public Funds Team", True),
+    ("Westshire NRPF Team", True),
+    ("NRPF", True),
+    ("Hounslow No Recourse to Public Fund Service", True),
+    ("NRPF Network", False),
+    ("Advocacy for women with no recourse to public funds", False),
+    ("Westshire Council Housing Options", False),
+])
+def test_nrpf_teams_are_recognised_by_name(name, team):
+    from generator.policy.g03 import nrpf_team
+
+    assert nrpf_team(name) is team

@@ -16,6 +16,7 @@ from ..errors import Problem
 from ..settings.loader import LoadedSettings
 from ..settings.recipient_types import recipient_values
 from ..settings.yaml_source import dotted_path
+from .recognisers_normalise import forms
 from .recognisers import (Match, confirmation_key, recognise_email, recognise_free_text,
                           recognise_name, recognise_url)
 
@@ -43,6 +44,7 @@ NRPF_WHY = (
 )
 _NRPF_NAME = re.compile(r"\b(nrpf|no recourse to public funds?)\b")
 _NRPF_TEAM = re.compile(r"\b(team|unit|service|services|panel|officer|officers|hub)\b")
+_NRPF_ALONE = re.compile(r"(the )?(nrpf|no recourse to public funds?)")
 
 
 def unsure_advice(value: str) -> str:
@@ -107,16 +109,10 @@ def nrpf_team(name: str | None) -> bool:
     merely supports people with no recourse, nor the NRPF Network)."""
     if not name:
         return False
-    words = " ".join(recognise_forms(name))
-    return bool(_NRPF_NAME.search(words)) and "network" not in words and (
-        bool(_NRPF_TEAM.search(words)) or bool(re.fullmatch(r"(the )?(nrpf|no recourse to public funds?)", words)))
-
-
-def recognise_forms(name: str) -> list[str]:
-    """Return the words of ``name`` as the recogniser reads them."""
-    from .recognisers_normalise import forms
-
-    return forms(name).words.split()
+    words = forms(name).words
+    if not _NRPF_NAME.search(words) or "network" in words:
+        return False
+    return bool(_NRPF_TEAM.search(words) or _NRPF_ALONE.fullmatch(words))
 
 
 def nrpf_routes(loaded: LoadedSettings) -> Iterator[tuple[tuple, str]]:
