@@ -48,7 +48,7 @@ Email = Annotated[str, AfterValidator(_clean_text), AfterValidator(_email)]
 Url = Annotated[str, Field(pattern=r"^https?://[^\s<>\"]+$")]
 
 # Fields that name a recipient, attendee or signatory, or that a partner reads: the G03 check
-# (policy.rules) walks them by these types, so a new field of one is never forgotten.
+# (policy.g03) walks them by these types, so a new field of one is never forgotten.
 RecipientName = Annotated[Text, recipient_types.NAME]
 RecipientRole = Annotated[Text, recipient_types.ROLE]
 ContactEmail = Annotated[Email, recipient_types.EMAIL]
