@@ -46,12 +46,13 @@ class Identity:
         return self.cert.public_bytes(serialization.Encoding.PEM)
 
 
-def _name(common_name: str, organisation: str, title: str | None = None) -> x509.Name:
+def _name(common_name: str, organisation: str, title: str | None = None, extra=()) -> x509.Name:
     attributes = [x509.NameAttribute(NameOID.COUNTRY_NAME, "GB"),
                   x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation),
                   x509.NameAttribute(NameOID.COMMON_NAME, common_name)]
     if title:
         attributes.append(x509.NameAttribute(NameOID.TITLE, title))
+    attributes.extend(extra)  # e.g. an organisational unit or an email address
     return x509.Name(attributes)
 
 
@@ -77,14 +78,14 @@ def make_ca(common_name: str = "Throwaway Root CA") -> Identity:
 
 
 def issue_cert(ca: Identity, common_name: str, organisation: str, title: str | None = None,
-               timestamping: bool = False, valid_days: tuple[int, int] = (-1, 200)) -> Identity:
+               timestamping: bool = False, valid_days: tuple[int, int] = (-1, 200), extra=()) -> Identity:
     """Return a certificate issued by ``ca``: for signing, or (``timestamping``) for a TSA.
 
     It is valid from ``valid_days[0]`` to ``valid_days[1]`` days from now. A TSA key is RSA
     (pyHanko's in-process timestamper signs with RSA only)."""
     key = rsa.generate_private_key(65537, 2048) if timestamping else ec.generate_private_key(ec.SECP256R1())
     now = dt.datetime.now(dt.timezone.utc)
-    builder = (x509.CertificateBuilder().subject_name(_name(common_name, organisation, title))
+    builder = (x509.CertificateBuilder().subject_name(_name(common_name, organisation, title, extra))
                .issuer_name(ca.cert.subject).public_key(key.public_key())
                .serial_number(x509.random_serial_number())
                .not_valid_before(now + dt.timedelta(days=valid_days[0]))

@@ -192,9 +192,10 @@ def test_a_partner_naming_immigration_enforcement_never_signs(runner, issued):
     assert not (issued / "signatures.yaml").exists()
 
 
-def test_a_signature_that_arrived_is_recorded_despite_an_unrelated_policy_finding(runner, issued):
+def test_sign_runs_the_same_gate_as_check(runner, issued):
+    # Every command runs the gate before it acts (issue 10): fix marac.yaml, then record.
     edit_settings(issued, lambda d: d["documents"]["information_sharing_agreement"].update(review_interval_months=36))
     assert runner.invoke(main, ["check", str(issued)]).exit_code == 1
     result = sign(runner, issued)
-    assert result.exit_code == 0, result.output
-    assert [e["agency"] for e in entries(issued)] == [POLICE]
+    assert result.exit_code == 1 and "[G21]" in result.stderr and "nothing was recorded" in result.stderr
+    assert not (issued / "signatures.yaml").exists()

@@ -89,11 +89,12 @@ def issue(config, doc, version, issued, summary, approved_by):
               help="A file that shows the signature (scan, email): copied into evidence/ under its SHA-256.")
 def sign(config, doc, agency, name, role, signed_on, method, evidence):
     """Record a partner agency's signature of the current edition of a document."""
-    from ..register.ledger import load_marac, record_signature
+    from ..register.ledger import record_signature
 
+    loaded = _load(config, "nothing was recorded")
     entry = {"document": doc, "agency": agency, "name": name, "role": role, "date": signed_on,
              "method": method, "evidence": str(evidence) if evidence else None}
-    signature = record_signature(load_marac(config), entry)
+    signature = record_signature(loaded, entry)
     if signature.configured_signatory:
         click.echo(f"warning: {signature.agency}'s signatory in marac.yaml is {signature.configured_signatory}, "
                    f"but {signature.name} signed; both are recorded. If {signature.name} now signs for the agency, "

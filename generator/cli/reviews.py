@@ -85,7 +85,7 @@ def reviews(configs, today, within, fmt, ics, fail_on, force):
         click.echo(render_table(report, fancy=terminal_is_fancy(sys.stdout)))
     if fmt != "table":
         for row in report.errors:
-            click.echo(f"error: {row.config}: settings could not be read:\n{row.error}", err=True)
+            click.echo(f"error: {row.config}: {row.error_heading}:\n{row.error}", err=True)
     if ics:
         from ..register.calendar_export import write_calendar  # icalendar only when asked
 

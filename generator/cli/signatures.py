@@ -29,12 +29,16 @@ def import_signed(config, files, trust_file):
     are recorded as digital, with the signer's certificate and the file's SHA-256. Without
     --trust, who signed is taken from the certificate but not verified against a trust list.
     """
-    from ..errors import MaracError
-    from ..register.ledger import load_marac
+    from ..errors import MaracError, PolicyError
+    from ..policy.gate import load_one_clean
     from ..signing.importer import Trust, import_signed_copy
     from ..signing.verify import load_trust_roots
 
-    loaded = load_marac(config)
+    try:
+        loaded = load_one_clean(config)
+    except PolicyError as exc:
+        raise PolicyError(exc.problems, heading=(
+            f"{config}: nothing was imported. Fix these first (marac check shows them):")) from None
     trust = None
     if trust_file is not None:
         from ..atomic import UnreadableFile, read_bounded

@@ -32,6 +32,7 @@ from .model import (
 )
 from ..library.placeholders import (PlaceholderError, evaluate_condition, make_environment, render_text,
                                    template_context, typographic_quotes)
+from ..policy.g03 import nrpf_routes
 from ..settings.schema import DocumentDates, Settings, slugify
 
 
@@ -59,6 +60,8 @@ def assemble(loaded: LoadedSettings, library: Library, kind: str) -> Document:
     context = template_context(settings, {
         "kind": kind, "title": outline.title, "other_title": library.documents[companion].title,
     })
+    # G03: NRPF teams found by type or name, for the clauses in clauses/nrpf.yaml.
+    context["facts"]["nrpf_teams"] = [name for _, name in nrpf_routes(loaded)]
 
     blocks: list[Block] = list(_title_blocks(settings, kind, outline.title))
     blocks += _document_control(settings, kind)

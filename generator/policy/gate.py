@@ -35,13 +35,16 @@ class GateResult:
         return [f for f in self.findings if f.severity == "warning"]
 
 
-def gate_one(path: Path, library: Library, today: dt.date | None = None) -> GateResult:
-    """Return the settings and findings for one ``marac.yaml``; never raises for bad input."""
+def gate_one(path: Path, library: Library, today: dt.date | None = None,
+             warnings: bool = True) -> GateResult:
+    """Return the settings and findings for one ``marac.yaml``; never raises for bad input.
+
+    With ``warnings=False`` only errors are looked for (enough to decide whether to act)."""
     try:
         loaded = load_settings(path, today)
     except ConfigError as exc:
         return GateResult(path, None, tuple(exc.problems))
-    return GateResult(path, loaded, tuple(check_policy(loaded, library)))
+    return GateResult(path, loaded, tuple(check_policy(loaded, library, warnings)))
 
 
 def gate_many(arguments, today: dt.date | None = None) -> list[GateResult]:

@@ -13,24 +13,23 @@ from ..library.clauses import Library
 from ..settings.loader import LoadedSettings
 from ..errors import Problem
 from ..settings.yaml_source import dotted_path
+from .g03 import G03_WHY, g03_findings
 
 MAX_REVIEW_INTERVAL_MONTHS = 24  # G21: "reviewed every two years"
 
-G03_WHY = (
-    "Immigration Enforcement (the Home Office, Border Force and UKVI) may not receive the case "
-    "list, share information with the Marac, attend, or sign the Operating Protocol or the "
-    "Information Sharing Agreement: sharing can lead to a victim's arrest, detention or "
-    "deportation. Remove this entry."
-)
+__all__ = ["G03_WHY", "MAX_REVIEW_INTERVAL_MONTHS", "check_policy", "errors_in"]
 
 
-def check_policy(loaded: LoadedSettings, library: Library) -> list[Problem]:
-    """Return every finding for these settings: errors first, then warnings, each in file order."""
+def check_policy(loaded: LoadedSettings, library: Library, warnings: bool = True) -> list[Problem]:
+    """Return every finding for these settings: errors first, then warnings, each in file order.
+
+    With ``warnings=False`` only errors are looked for (``reviews`` and ``remind`` need no more,
+    and a warning's line number can cost more than the check)."""
     findings = [
-        *_forbidden_recipients(loaded),
-        *_clause_choices(loaded, library),
+        *g03_findings(loaded, warnings),
+        *_clause_choices(loaded, library, warnings),
         *_review_intervals(loaded),
-        *_gaps(loaded),
+        *(_gaps(loaded) if warnings else ()),
         *agencies_are_partners(loaded),
     ]
     return sorted(findings, key=lambda f: (f.severity != "error", f.line or 0))
@@ -47,58 +46,7 @@ def _finding(loaded: LoadedSettings, location: tuple, message: str, gid: str | N
                    message, gid=gid, severity=severity)
 
 
-def _recipient_fields(loaded: LoadedSettings) -> Iterator[tuple[tuple, str | None, str]]:
-    """Yield (location, value, kind) for every name or email of someone who gets Marac papers."""
-    s = loaded.settings
-    for role in ("chair", "coordinator"):
-        person = getattr(s.marac, role)
-        yield ("marac", role, "agency"), person.agency, "name"
-        yield ("marac", role, "email"), person.email, "email"
-    for i, partner in enumerate(s.partners):
-        yield ("partners", i, "name"), partner.name, "name"
-        yield ("partners", i, "signatory", "name"), partner.signatory.name, "name"
-        yield ("partners", i, "signatory", "role"), partner.signatory.role, "name"
-        yield ("partners", i, "signatory", "email"), partner.signatory.email, "email"
-        for which in ("representative", "deputy"):  # they receive the case list
-            person = getattr(partner, which)
-            if person is not None:
-                yield ("partners", i, which, "name"), person.name, "name"
-                yield ("partners", i, which, "role"), person.role, "name"
-                yield ("partners", i, which, "email"), person.email, "email"
-    for i, recipient in enumerate(s.distribution_list):
-        yield ("distribution_list", i, "name"), recipient.name, "name"
-        yield ("distribution_list", i, "organisation"), recipient.organisation, "name"
-        yield ("distribution_list", i, "email"), recipient.email, "email"
-    for i, champion in enumerate(s.immigration.champions):
-        yield ("immigration", "champions", i, "agency"), champion.agency, "name"
-    if s.governance.contact:
-        yield ("governance", "contact", "email"), s.governance.contact.email, "email"
-    if s.marac.idva_service:
-        yield ("marac", "idva_service", "provider"), s.marac.idva_service.provider, "name"
-
-
-def _forbidden_recipients(loaded: LoadedSettings) -> Iterator[Problem]:
-    from .recognisers import immigration_enforcement_email, immigration_enforcement_name
-
-    for location, value, kind in _recipient_fields(loaded):
-        if kind == "email":
-            domain = immigration_enforcement_email(value)
-            if domain:
-                yield _finding(loaded, location, f"'{value}' is a {domain} address. {G03_WHY}", "G03")
-        else:
-            body = immigration_enforcement_name(value)
-            if body:
-                yield _finding(loaded, location, f"'{value}' names {body}. {G03_WHY}", "G03")
-    for i, service in enumerate(loaded.settings.specialist_pathways.services):
-        body = immigration_enforcement_name(service.organisation)
-        if body:
-            yield _finding(loaded, ("specialist_pathways", "services", i, "organisation"), (
-                f"'{service.organisation}' names {body}, which is not a specialist support "
-                "service; list the independent advice service that helps the victim instead"),
-                "G16", severity="warning")
-
-
-def _clause_choices(loaded: LoadedSettings, library: Library) -> Iterator[Problem]:
+def _clause_choices(loaded: LoadedSettings, library: Library, warnings: bool = True) -> Iterator[Problem]:
     choices = loaded.settings.clauses
     known = library.by_id()
     for i, clause_id in enumerate(choices.exclude):
@@ -113,7 +61,8 @@ def _clause_choices(loaded: LoadedSettings, library: Library) -> Iterator[Proble
             yield _finding(loaded, location, (
                 f"'{clause_id}' is mandatory (it covers {gids}) and cannot be excluded; "
                 "remove it from clauses.exclude"), clause.covers[0] if clause.covers else None)
-    yield from _coverage_lost(loaded, library)
+    if warnings:
+        yield from _coverage_lost(loaded, library)
     for i, local in enumerate(choices.add):
         if local.id in known:
             yield _finding(loaded, ("clauses", "add", i, "id"),

@@ -21,8 +21,8 @@ from ..atomic import write_atomic
 from ..settings.loader import LoadedSettings, load_settings, resolve_config_paths
 from ..dates import long_date
 from ..errors import ConfigError, OneMaracExpected, Problem, RegisterError
-from ..policy.recognisers import immigration_enforcement_name
-from ..policy.rules import G03_WHY
+from ..policy.g03 import G03_WHY, refused_signatory
+from ..policy.recognisers import recognise_name
 from ..settings.schema import Partner, Text, agency_key  # noqa: F401  (re-exported for status and import)
 from .editions import Edition, current_edition, load_editions
 from .store import (
@@ -91,10 +91,10 @@ def load_ledger(folder: Path) -> list[Signature]:
 def load_marac(argument: str | Path, today: dt.date | None = None) -> LoadedSettings:
     """Return the validated settings of the one Marac named by ``argument`` (folder or marac.yaml).
 
-    Deliberately not the whole policy gate: a signature that has arrived is recorded even
-    while marac.yaml has an unrelated policy finding (G03 is still refused, see
-    ``find_partner``). Refuses (``ConfigError``) invalid settings or an argument naming
-    several Maracs.
+    Not the policy gate: ``marac sign`` and ``signatures import`` run the gate themselves
+    (``policy.gate.load_one_clean``) before they record anything, and ``record_signature``
+    still refuses a partner, signatory or certificate naming Immigration Enforcement (G03).
+    Refuses (``ConfigError``) invalid settings or an argument naming several Maracs.
     """
     paths = resolve_config_paths([str(argument)])
     if len(paths) != 1:
@@ -112,9 +112,9 @@ def find_partner(partners: list[Partner] | tuple[Partner, ...], agency: str, hin
     wanted = agency_key(agency)
     for partner in partners:
         if agency_key(partner.name) == wanted:
-            body = immigration_enforcement_name(partner.name)
-            if body:
-                raise RegisterError(f"[G03] '{partner.name}' names {body}. {G03_WHY}")
+            match = recognise_name(partner.name)
+            if match and match.certain:  # an unsure name reaches here only once confirmed
+                raise RegisterError(f"[G03] {match.describe(partner.name)}. {G03_WHY}")
             return partner
     names = [partner.name for partner in partners]
     close = difflib.get_close_matches(wanted, [agency_key(n) for n in names], n=1, cutoff=0.5)
@@ -159,6 +159,9 @@ def record_signature(marac: LoadedSettings | Path | str, entry: Mapping[str, Any
                             f"sign. Issue it first: marac issue {hint} --doc {document} --version {version}")
     _check_fingerprint(entry.get("fingerprint"), edition, editions)
     partner = find_partner(loaded.settings.partners, str(entry.get("agency") or ""), hint)
+    refused = refused_signatory(entry, loaded.settings.g03_confirmed_names)
+    if refused:
+        raise RegisterError(refused)
     signed_on = _signing_date(entry.get("date"), edition, today)
     evidence_file, evidence_sha256 = _evidence(entry.get("evidence"), folder)
     signed_by = str(entry.get("name") or "")

@@ -160,8 +160,9 @@ def send_reminders(report: ReviewReport, server: SmtpServer | None, sender: str 
     session = _Session(server) if server is not None else None
     for marac in report.maracs:
         if marac.loaded is None:
-            outcomes.append(Outcome(marac.config.as_posix(), "error",
-                                    f"settings could not be read, no reminder:\n{marac.rows[0].error}"))
+            row = marac.rows[0]
+            outcomes.append(Outcome(row.marac or marac.config.as_posix(), "error",
+                                    f"{row.error_heading}; no reminder sent:\n{row.error}"))
             continue
         name = marac.loaded.settings.marac.name
         try:
@@ -175,13 +176,33 @@ def send_reminders(report: ReviewReport, server: SmtpServer | None, sender: str 
             outcomes.append(Outcome(name, "error", f"no reminder: it could not be written ({exc}); "
                                                    "run marac check on this Marac"))
             continue
-        if message is None:
+        refused = refused_addresses(message) if message is not None else []
+        if refused:
+            # The gate refuses these already; checked again here, where the mail leaves.
+            outcomes.append(Outcome(name, "error", "not sent (G03): " + "; ".join(refused)))
+        elif message is None:
             outcomes.append(Outcome(name, "nothing", "nothing due, overdue or unsigned: no email"))
         elif dry_run:
             outcomes.append(Outcome(name, "preview", preview(message)))
         else:
             outcomes.append(session.deliver(name, message))
     return outcomes
+
+
+def refused_addresses(message: EmailMessage) -> list[str]:
+    """Return why each From, To or Cc address of ``message`` that reaches Immigration
+    Enforcement is refused (G03); an empty list when none does."""
+    from email.utils import getaddresses
+
+    from ..policy.recognisers import recognise_email
+
+    found = []
+    for header in ("From", "To", "Cc"):
+        for _, address in getaddresses(message.get_all(header, [])):
+            match = recognise_email(address)
+            if match:
+                found.append(f"{header} {match.describe(address)}")
+    return found
 
 
 def preview(message: EmailMessage) -> str:

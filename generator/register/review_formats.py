@@ -132,7 +132,7 @@ def _join(cells, widths, status_width: int, status: str | None = None) -> str:
 def _error_lines(row: ReviewRow, status_width: int, fancy: bool) -> list[str]:
     label = f"{_SYMBOLS['error']} ERROR" if fancy else "ERROR"
     messages = (row.error or "settings could not be read").splitlines()
-    lines = [f"{label.ljust(status_width)}  {row.config}: settings could not be read"]
+    lines = [f"{label.ljust(status_width)}  {row.config}: {row.error_heading}"]
     lines += [" " * (status_width + 2) + message for message in messages]
     if fancy:
         lines = [click.style(line, fg="red") for line in lines]
@@ -143,6 +143,9 @@ def _counts(rows: list[ReviewRow]) -> str:
     counts = {status: sum(row.status == status for row in rows)
               for status in ("overdue", "due", "ok", "error")}
     words = [f"{counts['overdue']} overdue", f"{counts['due']} due", f"{counts['ok']} ok"]
-    if counts["error"]:
-        words.append(f"{counts['error']} unreadable")
+    unreadable = sum(row.status == "error" and row.marac is None for row in rows)
+    if unreadable:
+        words.append(f"{unreadable} unreadable")
+    if counts["error"] - unreadable:
+        words.append(f"{counts['error'] - unreadable} failing the policy gate")
     return ", ".join(words)

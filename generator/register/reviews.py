@@ -5,8 +5,10 @@ Information Sharing Agreement (``isa``), both every ``review_interval_months`` (
 and the specialist pathways (``pathways``, G16, every 12 months unless set otherwise). The due
 date is ``last_reviewed`` plus the interval in calendar months (``dates.add_months``).
 
-Pure: no output and no I/O beyond loading settings. A Marac whose settings cannot be read
-becomes one ``error`` row, so that one broken file never hides the others.
+Pure: no output and no I/O beyond loading settings and the clause library. A Marac whose
+settings cannot be read, or that fails the policy gate (the gate ``marac check`` runs), becomes
+one ``error`` row, so that one broken file never hides the others and a Marac that fails the
+gate is never shown as ok (nor reminded about).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
-from ..settings.loader import LoadedSettings, load_settings, resolve_config_paths
+from ..settings.loader import LoadedSettings, resolve_config_paths
 from ..dates import DEFAULT_WINDOW_DAYS, add_months, review_status
 from ..errors import ConfigError
 from ..settings.schema import Settings
@@ -58,6 +60,13 @@ class ReviewRow:
     due: dt.date | None = None
     days_left: int | None = None
     error: str | None = None
+
+    @property
+    def error_heading(self) -> str:
+        """Return what an error row is: unreadable settings, or settings the policy gate refuses."""
+        if self.marac is not None:
+            return "fails the policy gate (marac check shows why)"
+        return "settings could not be read"
 
     @property
     def never_reviewed(self) -> bool:
@@ -119,18 +128,27 @@ def sort_key(row: ReviewRow) -> tuple:
 def collect_reviews(arguments, today: dt.date, window_days: int = DEFAULT_WINDOW_DAYS) -> ReviewReport:
     """Return the review rows of every Marac named by CONFIG arguments, seen on ``today``.
 
-    A Marac whose settings do not load becomes an error row. Refuses (``ConfigError``)
+    A Marac whose settings do not load, or that fails the policy gate (the same gate as
+    ``marac check``, e.g. a G03 recipient or a G21 interval), becomes one error row and has no
+    settings in the report (so nothing is sent for it). Refuses (``ConfigError``)
     arguments that name no settings at all, and (ValueError) a negative window.
     """
     if window_days < 0:
         raise ValueError(f"window_days must be 0 or more, not {window_days}")
+    from ..library.clauses import load_library
+    from ..policy.gate import gate_one
+
+    library = load_library()
     maracs = []
     for path in resolve_config_paths(list(arguments)):
         config = path.as_posix()
-        try:
-            loaded = load_settings(path, today)
-        except ConfigError as exc:
-            error = ReviewRow(config=config, status="error", error=exc.message)
+        result = gate_one(path, library, today, warnings=False)
+        loaded = result.loaded
+        if loaded is None or result.errors:
+            problems = list(result.errors) if loaded else list(result.findings)
+            error = ReviewRow(config=config, status="error", error=ConfigError(problems).message,
+                              marac=loaded.settings.marac.name if loaded else None,
+                              slug=loaded.settings.slug if loaded else None)
             maracs.append(MaracReviews(path, None, (error,)))
             continue
         maracs.append(MaracReviews(path, loaded, review_rows(loaded.settings, config, today, window_days)))

@@ -20,7 +20,7 @@ from pydantic import (
     field_validator,
 )
 
-from . import text_rules
+from . import recipient_types, text_rules
 
 MAX_REVIEW_MONTHS_ALLOWED_BY_SCHEMA = 120  # policy (G21) refuses anything over 24
 
@@ -35,6 +35,15 @@ def _email(value: str) -> str:
 
 Text = Annotated[str, AfterValidator(_clean_text)]
 Email = Annotated[str, AfterValidator(_clean_text), AfterValidator(_email)]
+Url = Annotated[str, Field(pattern=r"^https?://[^\s<>\"]+$")]
+
+# Fields that name a recipient, attendee or signatory, or that a partner reads: the G03 check
+# (policy.g03) walks them by these types, so a new field of one is never forgotten.
+RecipientName = Annotated[Text, recipient_types.NAME]
+RecipientRole = Annotated[Text, recipient_types.ROLE]
+ContactEmail = Annotated[Email, recipient_types.EMAIL]
+ContactUrl = Annotated[Url, recipient_types.URL]
+PartnerText = Annotated[Text, recipient_types.TEXT]
 
 
 class Strict(BaseModel):
@@ -44,25 +53,25 @@ class Strict(BaseModel):
 
 
 class Person(Strict):
-    name: Text
-    role: Text
-    agency: Text | None = None
-    email: Email | None = None
+    name: RecipientName
+    role: RecipientRole
+    agency: RecipientName | None = None
+    email: ContactEmail | None = None
     phone: Text | None = None
 
 
 class Meeting(Strict):
     frequency: Text = Field(description="e.g. fortnightly, monthly")
     day: Text | None = Field(default=None, description="e.g. every other Tuesday")
-    venue: Text
+    venue: PartnerText
     case_list_days_before: int = Field(default=5, ge=1, le=28)
 
 
 class IdvaService(Strict):
-    name: Text
-    provider: Text
+    name: RecipientName
+    provider: RecipientName
     phone: Text | None = None
-    email: Email | None = None
+    email: ContactEmail | None = None
 
 
 class Referral(Strict):
@@ -70,7 +79,7 @@ class Referral(Strict):
         default=3, ge=2, le=10, description="incidents within the period that trigger a referral"
     )
     escalation_period_months: int = Field(default=12, ge=1, le=24)
-    referral_email: Email | None = None
+    referral_email: ContactEmail | None = None
     referral_deadline_days: int = Field(default=7, ge=1, le=28)
 
 
@@ -82,7 +91,7 @@ class Nation(str, Enum):
 
 
 class Marac(Strict):
-    name: Text
+    name: RecipientName
     area: Text
     nation: Nation = Field(default=Nation.england, description="england or wales: which safeguarding law the documents cite")
     slug: Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")] | None = None
@@ -102,14 +111,14 @@ class Marac(Strict):
 
 
 class GovernanceContact(Strict):
-    name: Text
-    email: Email
-    role: Text | None = None
+    name: RecipientName
+    email: ContactEmail
+    role: RecipientRole | None = None
 
 
 class Governance(Strict):
-    group: Text
-    strategic_partnership: Text
+    group: RecipientName
+    strategic_partnership: RecipientName
     contact: GovernanceContact | None = None
 
 
@@ -162,27 +171,28 @@ class PartnerType(str, Enum):
     immigration_advice = "immigration-advice"
     fire_and_rescue = "fire-and-rescue"
     local_authority = "local-authority"
+    nrpf = "nrpf"  # a council No Recourse to Public Funds team: G03 warns, a clause applies
     other = "other"
 
 
 class Signatory(Strict):
-    name: Text
-    role: Text
-    email: Email | None = None
+    name: RecipientName
+    role: RecipientRole
+    email: ContactEmail | None = None
     phone: Text | None = None
 
 
 class Representative(Strict):
     """An agency's Marac representative or their deputy (printed in a schedule, not signed)."""
 
-    name: Text
-    role: Text | None = None
-    email: Email | None = None
+    name: RecipientName
+    role: RecipientRole | None = None
+    email: ContactEmail | None = None
     phone: Text | None = None
 
 
 class Partner(Strict):
-    name: Text
+    name: RecipientName
     type: PartnerType
     signatory: Signatory
     representative: Representative | None = None
@@ -194,17 +204,17 @@ class Partner(Strict):
 class Recipient(Strict):
     """Someone who receives Marac papers without being a signing partner."""
 
-    name: Text
-    organisation: Text | None = None
-    email: Email | None = None
+    name: RecipientName
+    organisation: RecipientName | None = None
+    email: ContactEmail | None = None
 
 
 class PathwayService(Strict):
-    organisation: Text
-    service: Text
+    organisation: RecipientName
+    service: PartnerText
     phone: Text | None = None
-    email: Email | None = None
-    url: Annotated[str, Field(pattern=r"^https?://[^\s<>\"]+$")] | None = None
+    email: ContactEmail | None = None
+    url: ContactUrl | None = None
     national: bool = False
     by_and_for: bool = False
     legal_advice: bool = False
@@ -217,8 +227,8 @@ class SpecialistPathways(Strict):
 
 
 class Champion(Strict):
-    name: Text
-    agency: Text
+    name: RecipientName
+    agency: RecipientName
 
 
 class MonitoringFrequency(str, Enum):
@@ -230,24 +240,24 @@ class MonitoringFrequency(str, Enum):
 
 class Immigration(Strict):
     champions: list[Champion] = []
-    training_provider: Text | None = None
+    training_provider: RecipientName | None = None
     specialist_attends: bool = False
     monitoring: MonitoringFrequency = MonitoringFrequency.quarterly
 
 
 class Records(Strict):
-    minutes_storage: Text
+    minutes_storage: PartnerText
     retention_years: int = Field(default=6, ge=1, le=100)
-    secure_email: Text
+    secure_email: PartnerText
     data_protection_contact: GovernanceContact | None = None
 
 
 class LocalClause(Strict):
     id: Annotated[str, Field(pattern=r"^local\.[a-z0-9_]+(\.[a-z0-9_]+)*$")]
-    title: Text
+    title: PartnerText
     section: Text
     applies_to: list[Annotated[str, Field(pattern=r"^(mop|isa|annex)$")]] = Field(min_length=1)
-    text: Text
+    text: PartnerText
 
 
 class ClauseChoices(Strict):
@@ -267,6 +277,9 @@ class Settings(Strict):
     immigration: Immigration = Immigration()
     records: Records
     clauses: ClauseChoices = ClauseChoices()
+    g03_confirmed_names: list[Text] = Field(default=[], description=(
+        "names the G03 check was unsure of that the coordinator has confirmed are not "
+        "Immigration Enforcement (never a core name: Home Office, Border Force, UKVI...)"))
 
     @property
     def slug(self) -> str:

@@ -1,0 +1,194 @@
+"""Turn a name into the forms the Immigration Enforcement recogniser compares (guidance G03).
+
+A spoofer can write "Home Office" with a Cyrillic "о", full-width or mathematical letters,
+a ligature, a combining accent, a zero-width or no-break space, dots or hyphens inside and
+between words, digits for letters ("H0me 0ffice") or spaced acronyms ("U K V I"). Each of
+those steps is undone here, in this order:
+
+1. NFKC: full-width, mathematical, circled and superscript letters and ligatures become plain
+   letters; no-break and other spaces become spaces.
+2. Case folding, then NFD with combining marks dropped (a mark sits on a letter, so dropping it
+   never joins two words).
+3. The UTS #39 confusables table (the maintained ``confusable-homoglyphs`` package) maps a
+   letter of another script to the Latin letter it looks like. It is loaded only when a
+   letter outside ASCII remains, so a plain-ASCII Marac pays nothing for it.
+4. Format characters (zero-width spaces and joiners, soft hyphens), punctuation, symbols and
+   spaces are *separators*: never deleted, so that "Immigration.Enforcement" stays two words.
+   "&" and "+" read "and".
+5. Runs of single letters are joined: "u k v i" and "u k b a" become one acronym (the
+   recogniser's acronym patterns also allow "uk vi").
+
+``Forms`` also gives the text with every separator removed (``compact``), which catches a
+separator pushed into the middle of a word ("Immi\u200bgration"), and ``variants`` with
+digits read as letters and "l"/"rn" read as "i"/"m".
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass
+
+_AND = {"&": " and ", "+": " and ", "＆": " and "}
+# Digits and symbols people type for letters. "1" is read as "i": no core name has an "l"
+# ("l" for "I" is handled by the second variant).
+_DIGITS = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b",
+                         "9": "g", "@": "a", "$": "s", "|": "i", "!": "i", "€": "e", "£": "e"})
+_LETTER_SYMBOLS = frozenset("@$|!€£")
+# Plain ASCII (most names) in one str.translate: NFKC, marks and confusables do not apply.
+_ASCII = {code: (chr(code).lower() if chr(code).isalnum() or chr(code) in _LETTER_SYMBOLS
+                 else _AND.get(chr(code), " ")) for code in range(128)}
+
+
+@dataclass(frozen=True)
+class Forms:
+    """The comparable forms of one text: words (space-separated) and separator-free."""
+
+    words: str
+    joined: str
+    compact: str
+
+    @functools.cached_property
+    def variants(self) -> tuple[str, ...]:
+        """Return the word forms (acronyms apart and joined), as typed and with digits,
+        "l" and "rn" read as letters."""
+        return tuple(dict.fromkeys(v for base in (self.words, self.joined) for v in _loosen(base, " ")))
+
+    @functools.cached_property
+    def compact_variants(self) -> tuple[str, ...]:
+        """Return the separator-free form as typed and with digits and look-alikes read."""
+        return _loosen(self.compact, "") if self.compact else ()
+
+
+def _loosen(text: str, gap: str) -> tuple[str, ...]:
+    """Return ``text`` with symbols as separators ("Home|Office"), then with digits and
+    symbols read as letters ("H0me 0ff|ce"), then also "l" as "i" and "rn" as "m"."""
+    as_typed = text.translate({ord(symbol): gap for symbol in _LETTER_SYMBOLS})
+    if gap == " ":
+        as_typed = " ".join(as_typed.split())
+    out = [as_typed]
+    for digits in (as_typed.translate(_DIGITS), text.translate(_DIGITS)):
+        out += [digits, digits.replace("rn", "m").replace("l", "i").replace("vv", "w")]
+    return tuple(dict.fromkeys(out))
+
+
+@functools.lru_cache(maxsize=1)
+def _confusables() -> dict[str, str]:
+    """Return {character: the ASCII letter or digit it is confusable with} from the UTS #39 data
+    of ``confusable-homoglyphs``. The package's 900 kB table takes 30 ms to load, so the
+    1,500 entries used here are kept in marac's cache folder, keyed by the package's data file."""
+    import importlib.util
+    import json
+    import os
+
+    from ..atomic import write_atomic
+    from ..settings.cache import cache_dir
+
+    spec = importlib.util.find_spec("confusable_homoglyphs")
+    data = os.path.join(os.path.dirname(spec.origin), "confusables.json") if spec and spec.origin else ""
+    folder = cache_dir()
+    entry = None
+    if folder is not None and data:
+        stat = os.stat(data)
+        entry = folder / f"confusables-{stat.st_size}-{int(stat.st_mtime)}.json"
+        try:
+            return json.loads(entry.read_bytes())
+        except (OSError, ValueError):
+            pass
+    from confusable_homoglyphs import confusables
+
+    table = {}
+    for char, glyphs in confusables.confusables_data.items():
+        if char.isascii():
+            continue
+        for glyph in glyphs:
+            candidate = glyph.get("c", "")
+            if candidate and candidate.isascii() and candidate.isalnum():
+                table[char] = candidate.casefold()
+                break
+    if entry is not None:
+        try:
+            entry.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(entry, json.dumps(table, ensure_ascii=False).encode("utf-8"))
+        except OSError:
+            pass  # the cache is an optimisation only
+    return table
+
+
+def _latin_for(char: str) -> str:
+    """Return the ASCII letters or digits ``char`` is confusable with, or ``char`` itself."""
+    return _confusables().get(char, char)
+
+
+def skeleton(text: str) -> str:
+    """Return ``text`` folded to plain lower-case letters and separators (steps 1-4)."""
+    if text.isascii():
+        return text.translate(_ASCII)
+    composed = unicodedata.normalize("NFKC", text)
+    out: list[str] = []
+    for char in unicodedata.normalize("NFD", composed):
+        if char.isascii():
+            if char.isalnum() or char in _LETTER_SYMBOLS:
+                out.append(char.lower())
+            else:
+                out.append(_AND.get(char, " "))
+            continue
+        category = unicodedata.category(char)
+        if category[0] == "M":
+            continue
+        if category[0] in "LN":
+            # Looked up before case folding: Greek capital beta looks like B, small beta not.
+            latin = _latin_for(char)
+            if latin == char:
+                latin = _latin_for(char.casefold())
+            # A confusable may itself carry marks (e.g. a Latin letter with a dot): strip them.
+            out.append("".join(c for c in unicodedata.normalize("NFD", latin)
+                               if not unicodedata.category(c).startswith("M")).casefold())
+        else:  # format (zero-width), spaces, punctuation, symbols: a separator, never deleted
+            out.append(_AND.get(char, " "))
+    return "".join(out)
+
+
+def _join_acronyms(words: list[str]) -> list[str]:
+    joined: list[str] = []
+    run: list[str] = []
+    for word in words + [""]:
+        if len(word) == 1:
+            run.append(word)
+            continue
+        if len(run) >= 2:
+            joined.append("".join(run))
+        else:
+            joined.extend(run)
+        run = []
+        if word:
+            joined.append(word)
+    return joined
+
+
+@functools.lru_cache(maxsize=8192)
+def forms(text: str) -> Forms:
+    """Return the word and compact forms of a name (see the module docstring)."""
+    words = skeleton(text).split()
+    return Forms(" ".join(words), " ".join(_join_acronyms(words)), "".join(words))
+
+
+# A phrase ends at punctuation after a word of two letters or more, followed by a space:
+# "at home. Office hours" is two phrases; "H.O.M.E. O.F.F.I.C.E." and "U. K. V. I." one.
+_SENTENCE_BREAK = re.compile(r"(?<=[^\W\d_]{2})[.,;:!?]+(?=\s|$)|\n")
+
+
+def free_text_forms(text: str) -> list[Forms]:
+    """Return the forms of each phrase of a paragraph (split where punctuation is followed by
+    a space, so "at home. Office hours" is two phrases but "Immigration.Enforcement" one).
+
+    Unlike ``forms``, format characters (zero-width) are deleted rather than separating, and
+    the compact form is of one phrase, never across a sentence break."""
+    without_format = "".join(c for c in text if unicodedata.category(c) != "Cf")
+    phrases = []
+    for phrase in _SENTENCE_BREAK.split(without_format):
+        words = skeleton(phrase).split()
+        if words:
+            phrases.append(Forms(" ".join(words), " ".join(_join_acronyms(words)), "".join(words)))
+    return phrases
