@@ -17,7 +17,7 @@ from test_editions import days_ago, edit_settings, issue
     (lambda d: d["marac"]["coordinator"].update(agency="Westmere District Council Housing"),
      "marac.coordinator.agency"),
     (lambda d: d["immigration"]["champions"][0].update(agency="Westshire County Council Idva"),
-     "immigration.champions[1].agency"),  # dotted paths count from 1
+     "immigration.champions[1] (Joanna Kerslake).agency"),  # entries count from 1 and are named
 ])
 def test_an_agency_that_is_not_a_partner_is_an_error_with_the_closest_match(runner, marac_copy, change, field):
     folder = marac_copy("westmere")

@@ -56,7 +56,7 @@ def test_list_errors_name_the_entry(runner, marac_copy):
 
 def test_counts_are_plain_english(runner, marac_copy):
     folder = marac_copy()
-    edit(folder, "  - name: Westshire Police\n", "  - name: Home Office\n")
+    edit(folder, "  - name: Meadowlark Domestic Abuse Support\n", "  - name: Home Office\n")
     result = check(runner, folder)
     assert "Westmere Marac: errors (1 error, " in result.stdout
     assert "errors (1 errors" not in result.stdout

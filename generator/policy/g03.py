@@ -15,7 +15,6 @@ from collections.abc import Iterable, Iterator
 from ..errors import Problem
 from ..settings.loader import LoadedSettings
 from ..settings.recipient_types import recipient_values
-from ..settings.yaml_source import dotted_path
 from .recognisers_normalise import forms
 from .recognisers import (Match, confirmation_key, recognise_email, recognise_free_text,
                           recognise_name, recognise_url)
@@ -128,13 +127,13 @@ def nrpf_routes(loaded: LoadedSettings) -> Iterator[tuple[tuple, str]]:
 
 def _nrpf_warnings(loaded: LoadedSettings) -> Iterator[Problem]:
     for location, name in nrpf_routes(loaded):
-        yield Problem(loaded.display_name, loaded.line_of(*location), dotted_path(location),
+        yield Problem(loaded.display_name, loaded.line_of(*location), loaded.field_name(location),
                       f"'{name}' is a No Recourse to Public Funds team. {NRPF_WHY}",
                       gid="G03", severity="warning")
 
 
 def _error(loaded: LoadedSettings, location: tuple, message: str, gid: str = "G03") -> Problem:
-    return Problem(loaded.display_name, loaded.line_of(*location), dotted_path(location),
+    return Problem(loaded.display_name, loaded.line_of(*location), loaded.field_name(location),
                    message, gid=gid, severity="error")
 
 

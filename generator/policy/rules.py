@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from ..library.clauses import Library
 from ..settings.loader import LoadedSettings
 from ..errors import Problem
-from ..settings.yaml_source import dotted_path
 from .g03 import G03_WHY, g03_findings
 
 MAX_REVIEW_INTERVAL_MONTHS = 24  # G21: "reviewed every two years"
