@@ -154,3 +154,13 @@ def test_clauses_sources_lists_citations_with_official_addresses(runner):
     lines = result.output.splitlines()[1:]
     assert lines and all(": " in line and "<https://" in line for line in lines)
     assert any("Data Protection Act 2018" in line and "legislation.gov.uk" in line for line in lines)
+
+
+def test_a_misspelt_required_key_gives_one_message(runner, marac_copy):
+    folder = marac_copy()
+    text = edit(folder, "    frequency: monthly", "    frequncy: monthly")
+    result = check(runner, folder)
+    assert result.exit_code == 1
+    assert f"marac.yaml:{line_of(text, 'frequncy')}: marac.meeting.frequncy: unknown setting 'frequncy'; did you mean 'frequency'?" in result.stderr
+    assert "is required but missing" not in result.stderr
+    assert "(1 error, 0 warnings)" in result.stdout

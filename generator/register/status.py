@@ -18,7 +18,7 @@ from ..settings.schema import DOCUMENT_KEYS
 from .editions import Edition, current_edition, load_editions
 from .ledger import Signature, agency_key, load_ledger
 from ..document.schedules import TITLES as SCHEDULE_TITLES
-from .schedule_revisions import schedule_revisions
+from .schedule_revisions import record_path, schedule_revisions
 from .store import display_path
 
 
@@ -48,7 +48,7 @@ class DocumentStatus:
     stale: tuple[StaleSignature, ...]
     review_due: dt.date
     settings_version: str
-    current_fingerprint: str
+    current_fingerprint: str | None  # None when nothing is issued (the text is then not assembled)
     schedules: tuple[tuple[str, str], ...] = ()  # (schedule id, ISO date it was last revised)
 
     @property
@@ -126,14 +126,19 @@ def _document_status(loaded: LoadedSettings, library: Library, kind: str, editio
             unsigned.append(partner.name)
     dates = settings.documents.of(kind)
     outline = library.documents[kind]
-    text = assemble(loaded, library, kind)
-    revised = schedule_revisions(loaded.folder, text)
+    if edition is None and not record_path(loaded.folder).parent.is_dir():
+        # Nothing issued and no register yet: there is no edition to compare the text with and no
+        # schedule record, so the document is not assembled (the dashboard lists hundreds).
+        current_fingerprint, revised = None, {}
+    else:
+        text = assemble(loaded, library, kind)
+        current_fingerprint, revised = text.meta.fingerprint, schedule_revisions(loaded.folder, text)
     return DocumentStatus(
         document=kind, title=outline.title, file_stem=outline.file_stem, edition=edition,
         signed=tuple(signed), unsigned=tuple(unsigned), stale=tuple(stale),
         review_due=add_months(dates.last_reviewed, dates.review_interval_months),
         settings_version=dates.version,
-        current_fingerprint=text.meta.fingerprint, schedules=tuple(revised.items()))
+        current_fingerprint=current_fingerprint, schedules=tuple(revised.items()))
 
 
 def format_table(status: MaracStatus) -> str:

@@ -114,7 +114,8 @@ def load_settings(path: Path, today: dt.date | None = None) -> LoadedSettings:
         try:
             settings = Settings.model_validate(source.data)
         except ValidationError as exc:
-            problems = [problem_from_error(err, source, display) for err in exc.errors()]
+            errors = _without_misspelt_missing(exc.errors())
+            problems = [problem_from_error(err, source, display) for err in errors]
             raise ConfigError(_sorted_unique(problems)) from None
         if raw is not None:
             settings_cache.store(raw, source.data, source.lines)
@@ -210,6 +211,22 @@ def _review_date_problems(settings: Settings, source: YamlDocument, display: str
                 f"{value} is in the future (today is {today}); give the date the review "
                 "actually took place")))
     return problems
+
+
+def _without_misspelt_missing(errors: list[dict]) -> list[dict]:
+    """Drop "X is missing" when the same block has an unknown key that is X misspelt: the
+    "did you mean X?" message already says it, and one typo should give one message."""
+    unknown = {(tuple(e["loc"][:-1]), str(e["loc"][-1])) for e in errors
+               if e["type"] == "extra_forbidden" and e["loc"]}
+
+    def misspelt(error: dict) -> bool:
+        if error["type"] != "missing" or not error["loc"]:
+            return False
+        parent, key = tuple(error["loc"][:-1]), str(error["loc"][-1])
+        typos = [name for where, name in unknown if where == parent]
+        return bool(difflib.get_close_matches(key, typos, n=1, cutoff=0.6))
+
+    return [e for e in errors if not misspelt(e)]
 
 
 def _sorted_unique(problems: list[Problem]) -> list[Problem]:

@@ -5,7 +5,7 @@ WeasyPrint writes the pages; qpdf (through pikepdf) repacks them into small obje
 appends, as one incremental update written here, one empty signature field per partner agency,
 placed exactly over that agency's signature cell. The PDF so has two revisions, and each
 partner's signature adds one. Each field is named after the cell's anchor (``sig-<agency-slug>``,
-never a '.') and carries a tooltip (``/TU``) naming the agency, its signatory and role. pyHanko,
+never a '.') and carries a tooltip (``/TU``) naming the agency. pyHanko,
 which signs and verifies, is not imported to build: the update is plain PDF (ISO 32000-1 7.5.6,
 an incremental update with a cross-reference stream, 7.5.8).
 
