@@ -109,7 +109,7 @@ def test_diff_against_the_current_text_and_refusals(runner, two_editions):
          "signatory": {"name": "Nia Morgan", "role": "Chief Executive"}}))
     result = runner.invoke(main, ["diff", str(folder), "--doc", "isa", "--to", "current"])
     assert "from version 1.1 to the current text" in result.stdout
-    assert "partners added: Westmere Women's Refuge" in result.stdout
+    assert "partners added: Westmere Women’s Refuge" in result.stdout
     result = runner.invoke(main, ["diff", str(folder), "--doc", "isa", "--from", "0.9"])
     assert result.exit_code == 1 and "no issued edition 0.9" in result.stderr
     (folder / "editions" / "isa-1.0.json").unlink()

@@ -64,7 +64,7 @@ def test_an_issued_edition_builds_as_issued_and_a_change_makes_it_a_draft_again(
     check = runner.invoke(main, ["check", str(folder)])
     assert check.exit_code == 0
     assert "warning:" in check.output and "differs from issued edition 1.0" in check.output
-    assert "(0 errors, 1 warnings)" in check.output
+    assert "(0 errors, 1 warning)" in check.output
 
 
 def test_a_new_version_not_yet_issued_is_a_draft_but_no_check_warning(runner, marac_copy):

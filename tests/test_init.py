@@ -19,6 +19,9 @@ PARTNERS = """partners:
   - name: Eastshire Police
     type: police
     signatory: {name: Jo Bloggs, role: Chief Inspector}
+  - name: Eastbrook Council
+    type: local-authority
+    signatory: {name: Sam Patel, role: Director of Communities}
 records:
   minutes_storage: Council restricted folder
   secure_email: Egress
@@ -46,6 +49,7 @@ def test_init_with_options_writes_a_file_that_checks_once_partners_are_added(run
     after = runner.invoke(main, ["check", str(folder)])
     assert after.exit_code == 0, after.output
     assert "Eastbrook Marac: ok" in after.output
+    assert "agencies among them" in result.output
 
 
 def test_init_prompts_for_what_is_not_given(runner, tmp_path):

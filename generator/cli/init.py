@@ -62,5 +62,6 @@ def init(folder, **answers):
         raise ConfigError(refused, heading="Nothing was written:")
     created = write_new_marac(folder, new)
     click.echo(f"Created {created / 'marac.yaml'}.")
-    click.echo("Next: add every partner agency under `partners:` and fill in `records:`, then run")
+    click.echo("Next: add every partner agency under `partners:` (the chair's and the coordinator's")
+    click.echo("agencies among them) and fill in `records:`, then run")
     click.echo(f"  marac check {created}")

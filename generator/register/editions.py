@@ -136,6 +136,7 @@ def issue_edition(loaded: LoadedSettings, library: Library, document: str, versi
     from ..document.assemble import assemble  # only issuing needs the text; reading editions must stay light
     from ..document.fingerprint import canonical_text
     from .drafts import register_view
+    from .schedule_revisions import schedule_revisions
 
     today = today or dt.date.today()
     issued = issued or today
@@ -183,7 +184,8 @@ def issue_edition(loaded: LoadedSettings, library: Library, document: str, versi
                           library_version=library.version, recorded_at=utc_now(),
                           summary=summary.strip() if summary else None,
                           approved_by=approved_by.strip() if approved_by else None, model=model.name)
-        view = register_view(loaded, text_now, today, editions + [edition])
+        # Schedules are dated only once the edition is recorded: a failed issue leaves nothing.
+        view = register_view(loaded, text_now, today, editions + [edition], record=False)
         pdf_bytes = render_pdf(view) if render_pdf is not None else None
         versions = {c.id: c.version for c in library.clauses}
         clause_versions = {cid: versions[cid] for cid in clause_anchor_ids(text_now) if cid in versions}
@@ -198,6 +200,7 @@ def issue_edition(loaded: LoadedSettings, library: Library, document: str, versi
         except BaseException:
             _remove(written)
             raise
+        schedule_revisions(folder, text_now, today)
     warning = None
     if latest is not None and _only_version_changed(loaded, library, document, latest):
         warning = (f"the text of {name} {version} is the same as edition {latest.version} apart from its "

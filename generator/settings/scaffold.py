@@ -75,8 +75,10 @@ def marac_yaml_text(answers: NewMarac, slug: str) -> str:
 # Never list Immigration Enforcement, UK Visas and Immigration, Border Force or the Home
 # Office (under any name) as a partner, signatory or recipient: the guidance forbids it (G03).
 #
-# What is left to do: add every partner agency under `partners:` (and the records block if it
-# is commented out), then run `marac check` on this folder until it says ok.
+# What is left to do: add every partner agency under `partners:` (the chair's and the
+# coordinator's agencies among them: check refuses a chair or coordinator whose agency is not a
+# partner), fill in the records block if it is commented out, then run `marac check` on this
+# folder until it says ok.
 # local_configs/northbridge/marac.yaml shows every setting there is.
 
 # --- The Marac itself ---------------------------------------------------------------------
