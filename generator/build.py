@@ -8,6 +8,7 @@ and which it did not. Worker processes end when the process that started them di
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
@@ -184,10 +185,9 @@ def build_many(arguments, output: Path, formats: tuple[str, ...], kinds: tuple[s
             built.extend(files)
             problem = problem or error
     finally:
-        try:
+        # The manifest is only a cache: the next build rebuilds what it cannot vouch for.
+        with contextlib.suppress(OSError):
             manifest.save()
-        except OSError:
-            pass  # the manifest is only a cache: the next build rebuilds what it cannot vouch for
     if problem:
         raise RenderError(_stopped_message(problem, built, expected, skipped))
     return skipped + built

@@ -78,6 +78,7 @@ def _confusables() -> dict[str, str]:
     """Return {character: the ASCII letter or digit it is confusable with} from the UTS #39 data
     of ``confusable-homoglyphs``. The package's 900 kB table takes 30 ms to load, so the
     1,500 entries used here are kept in marac's cache folder, keyed by the package's data file."""
+    import contextlib
     import importlib.util
     import json
     import os
@@ -108,11 +109,9 @@ def _confusables() -> dict[str, str]:
                 table[char] = candidate.casefold()
                 break
     if entry is not None:
-        try:
+        with contextlib.suppress(OSError):  # the cache is an optimisation only
             entry.parent.mkdir(parents=True, exist_ok=True)
             write_atomic(entry, json.dumps(table, ensure_ascii=False).encode("utf-8"))
-        except OSError:
-            pass  # the cache is an optimisation only
     return table
 
 
