@@ -3,14 +3,23 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import re
 from functools import lru_cache
 from pathlib import Path
 
 import pytest
 
+from generator.document.assemble import assemble
+from generator.document.model import ListBlock, Paragraph, Table
+from generator.library.clauses import load_library
 from generator.library.placeholders import escape_markdown, typographic_quotes
 from generator.policy.recognisers import immigration_enforcement_name
+from generator.register.drafts import with_history
+from generator.register.editions import Edition
+from generator.render.title_page import details
+from generator.settings.loader import load_settings
 from test_render_parity import docx_text, pdf_body_text
 
 ENGLAND = ("northbridge", "westmere")
@@ -197,9 +206,15 @@ def test_13_no_words_glued_together(built_examples, slug, kind, ext):
 
 
 def test_13_the_examples_that_lost_spaces_have_them(built_examples):
-    mop = text_of(built_examples, "westmere", "mop")
-    assert "run by Westshire County Council. Telephone: 01632 960 745. Email:" in mop
-    assert "(legal advice)" in mop and " (legal advice)" in mop
+    # The Idva's contact details, once glued to the sentence before them ("Council.Telephone"),
+    # now print in the contacts schedule after the signed text: each place keeps its spaces.
+    for mop in both_formats(built_examples, "westmere", "mop"):
+        signed, heading, schedules = mop.rpartition("Schedule 1: Contacts, meetings and venue")
+        assert heading, "the contacts schedule is missing"
+        assert "run by Westshire County Council. Its contact details are in the Contacts schedule." in signed
+        assert ("Idva service Westshire Idva Service, run by Westshire County Council, telephone 01632 960 745, "
+                "idva@westshire-cc.gov.example Governance") in schedules
+        assert "(legal advice)" in signed and " (legal advice)" in signed
     north = text_of(built_examples, "northbridge", "mop")
     assert not re.search(r"\w\(takes part", north)
 
@@ -215,6 +230,47 @@ def test_14_quotes_in_settings_become_typographic_but_addresses_stay_as_typed():
     assert typographic_quotes("Children's Services") == "Children’s Services"
     assert typographic_quotes("'Safe to share?'") == "‘Safe to share?’"
     assert typographic_quotes("o'brien@council.example") == "o'brien@council.example"
+
+
+def _schedule_strings(document) -> list[str]:
+    """Every table cell and every run of text in ``document``'s schedules."""
+    out = []
+    for block in document.schedules:
+        if isinstance(block, Table):
+            out += [cell for row in block.rows for cell in row]
+        elif isinstance(block, Paragraph):
+            out += [run.text for run in block.runs]
+        elif isinstance(block, ListBlock):
+            out += [run.text for item in block.items for run in item]
+    return out
+
+
+def test_14_schedules_history_and_title_page_print_settings_typographically_but_addresses_as_typed(examples):
+    loaded = load_settings(examples / "northbridge" / "marac.yaml")
+    settings = loaded.settings
+    first, *others = settings.partners
+    signatory = first.signatory.model_copy(update={"name": "Siobhan O'Brien", "role": "Head of Children's Services",
+                                                   "email": "s.o'brien@northbridge.gov.example"})
+    service = settings.specialist_pathways.services[0].model_copy(
+        update={"organisation": "St Mary's Refuge", "email": "o'neill@stmarys.example",
+                "url": "https://stmarys.example/women's-advice"})
+    pathways = settings.specialist_pathways.model_copy(
+        update={"services": [service, *settings.specialist_pathways.services[1:]]})
+    governance = settings.governance.model_copy(update={"group": "Northbridge Women's Safety Board"})
+    changed = settings.model_copy(update={"partners": [first.model_copy(update={"signatory": signatory}), *others],
+                                          "specialist_pathways": pathways, "governance": governance})
+    document = assemble(dataclasses.replace(loaded, settings=changed), load_library(), "mop")
+    edition = Edition.model_construct(document="mop", version="1.0", issued=dt.date(2026, 3, 2),
+                                      summary="Adds St Mary's Refuge", approved_by="the Children's Board")
+    strings = _schedule_strings(with_history(document, [edition]))
+    for typed in ("Siobhan O’Brien", "Head of Children’s Services", "St Mary’s Refuge", "Adds St Mary’s Refuge",
+                  "the Children’s Board", "s.o'brien@northbridge.gov.example", "o'neill@stmarys.example",
+                  "https://stmarys.example/women's-advice"):
+        assert typed in strings, typed
+    assert any("(Northbridge Women’s Safety Board)" in text for text in strings)
+    straight = [t for t in strings if "'" in t and "@" not in t and "://" not in t]
+    assert not straight, straight
+    assert ("Owner", "Northbridge Women’s Safety Board") in details(document.meta, "")
 
 
 @pytest.mark.parametrize("slug", SLUGS)

@@ -5,7 +5,9 @@ each agency, who represents it, phone numbers, emails, the venue and meeting tim
 more often, so they are printed here, in ``Document.schedules``, which the edition fingerprint
 leaves out. Each schedule starts with a level-1 heading whose anchor is ``schedule-<id>``; the
 register adds each schedule's revision date under its heading (``with_revision_dates``).
-Pure: settings in, model blocks out; no I/O.
+Names, roles and other text from settings get typographic apostrophes here, as the signed text
+gets them from its placeholders (``typographic_quotes``); emails, telephone numbers and web
+addresses are printed exactly as typed. Pure: settings in, model blocks out; no I/O.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import dataclasses
 import datetime as dt
 
 from ..dates import add_months, long_date
+from ..library.placeholders import typographic_quotes as _typo
 from ..settings.schema import Person, Representative, Settings
 from .model import Block, Document, Heading, ListBlock, PageBreak, Paragraph, Run, Table
 
@@ -83,7 +86,8 @@ def with_revision_dates(document: Document, revised: dict[str, str]) -> Document
 
 
 def _join(*parts: str | None) -> str:
-    return ", ".join(part for part in parts if part)
+    # Each part on its own: one email address among them must not keep the others' quotes straight.
+    return ", ".join(_typo(part) for part in parts if part)
 
 
 def _person(person: Person | Representative | None) -> str:
@@ -101,25 +105,25 @@ def _contacts(settings: Settings, title: str) -> list[Block]:
                               marac.coordinator.email, marac.coordinator.phone and f"telephone {marac.coordinator.phone}")),
     ]
     if marac.referral.referral_email:
-        rows.append(("Referrals", f"{marac.referral.referral_email}, by {records.secure_email}"))
+        rows.append(("Referrals", f"{marac.referral.referral_email}, by {_typo(records.secure_email)}"))
     if marac.idva_service:
         idva = marac.idva_service
         rows.append(("Idva service", _join(idva.name, f"run by {idva.provider}", idva.phone and f"telephone {idva.phone}",
                                            idva.email)))
     if governance.contact:
         contact = governance.contact
-        rows.append((f"Governance ({governance.group})", _join(contact.name, contact.role, contact.email)))
+        rows.append((f"Governance ({_typo(governance.group)})", _join(contact.name, contact.role, contact.email)))
     if records.data_protection_contact:
         dpo = records.data_protection_contact
         rows.append(("Data protection", _join(dpo.name, dpo.role, dpo.email)))
     rows.append(("Meetings", _join(meeting.frequency, meeting.day)))
-    rows.append(("Venue", meeting.venue))
+    rows.append(("Venue", _typo(meeting.venue)))
     return [Table(header=("Who or what", "Details"), rows=tuple(rows), style="contacts", widths=(0.3, 0.7))]
 
 
 def _signatories(settings: Settings, title: str) -> list[Block]:
-    rows = tuple((p.name, p.signatory.name, p.signatory.role, p.signatory.email or "", p.signatory.phone or "")
-                 for p in settings.partners)
+    rows = tuple((_typo(p.name), _typo(p.signatory.name), _typo(p.signatory.role), p.signatory.email or "",
+                  p.signatory.phone or "") for p in settings.partners)
     return [Paragraph((Run("The person expected to sign for each partner agency. Whoever signs writes their own "
                            "name and role on the signature page; the register records both."),)),
             Table(header=("Agency", "Signatory", "Role", "Email", "Telephone"), rows=rows, style="contacts",
@@ -127,8 +131,8 @@ def _signatories(settings: Settings, title: str) -> list[Block]:
 
 
 def _representatives(settings: Settings, title: str) -> list[Block]:
-    rows = tuple((p.name, _person(p.representative), _person(p.deputy)) for p in settings.partners)
-    return [Paragraph((Run("Each agency's representative at Marac meetings, and the deputy who attends in their "
+    rows = tuple((_typo(p.name), _person(p.representative), _person(p.deputy)) for p in settings.partners)
+    return [Paragraph((Run("Each agency’s representative at Marac meetings, and the deputy who attends in their "
                            "place. Agencies tell the coordinator of any change at once."),)),
             Table(header=("Agency", "Representative", "Deputy"), rows=rows, style="contacts",
                   widths=(0.3, 0.35, 0.35))]
@@ -143,7 +147,8 @@ def _pathways(settings: Settings, title: str) -> list[Block]:
                                      f"the next review is due by {long_date(due)}."),)))
     else:
         blocks.append(Paragraph((Run("The pathways have not yet been reviewed."),)))
-    rows = tuple((s.organisation, s.service, s.phone or "", s.email or "", s.url or "") for s in pathways.services)
+    rows = tuple((_typo(s.organisation), _typo(s.service), s.phone or "", s.email or "", s.url or "")
+                 for s in pathways.services)
     if rows:
         blocks.append(Table(header=("Organisation", "Service", "Telephone", "Email", "Website"), rows=rows,
                             style="contacts", widths=(0.22, 0.3, 0.14, 0.17, 0.17)))
@@ -158,10 +163,10 @@ def _referral(settings: Settings, title: str) -> list[Block]:
     where = f"to {referral.referral_email}" if referral.referral_email else "to the coordinator"
     days = referral.referral_deadline_days
     steps = (
-        (Run(f"The referring practitioner completes the {marac.name} referral form and {DASH_CHECKLIST}, which are "
-             "available from the coordinator and are not reproduced here."),),
-        (Run("They discuss the referral with their agency's Marac representative or safeguarding lead."),),
-        (Run(f"They send both {where} by {records.secure_email}, at least {days} day{'s' if days != 1 else ''} "
+        (Run(f"The referring practitioner completes the {_typo(marac.name)} referral form and {DASH_CHECKLIST}, "
+             "which are available from the coordinator and are not reproduced here."),),
+        (Run("They discuss the referral with their agency’s Marac representative or safeguarding lead."),),
+        (Run(f"They send both {where} by {_typo(records.secure_email)}, at least {days} day{'s' if days != 1 else ''} "
              "before the meeting at which the case is to be heard."),),
         (Run("The coordinator checks the referral against the criteria (Dash risk checklist score, professional "
              f"judgement, or potential escalation: {referral.escalation_incidents} or more incidents within "
@@ -171,7 +176,7 @@ def _referral(settings: Settings, title: str) -> list[Block]:
 
 
 def _declaration(settings: Settings, title: str) -> list[Block]:
-    name = settings.marac.name
+    name, title = _typo(settings.marac.name), _typo(title)
     text = (f"Everyone attending a meeting of {name} signs this declaration at each meeting. By signing I confirm "
             "that I will keep the information shared at this meeting confidential; that I will use it only to keep "
             "victims, children and others safe and for the actions agreed; that I will share it only as the "

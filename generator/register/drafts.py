@@ -13,6 +13,7 @@ import datetime as dt
 from ..dates import long_date
 from ..document.model import Document, Paragraph, Run, Table
 from ..document.schedules import schedule_heading, schedule_sections, with_revision_dates
+from ..library.placeholders import typographic_quotes
 from ..settings.loader import LoadedSettings
 from .editions import Edition, load_editions
 from .schedule_revisions import schedule_revisions
@@ -70,7 +71,9 @@ def with_history(document: Document, editions: list[Edition]) -> Document:
     mine = [e for e in editions if e.document == kind]
     number = len(schedule_sections(document)) + 1
     blocks = list(schedule_heading(number, "history"))
-    rows = [(e.version, long_date(e.issued), e.summary or "-", e.approved_by or "-") for e in mine]
+    # The summary and approver are typed at `marac issue`: apostrophes as in the rest of the text.
+    rows = [(e.version, long_date(e.issued), typographic_quotes(e.summary or "-"),
+             typographic_quotes(e.approved_by or "-")) for e in mine]
     if document.meta.draft:
         rows.append((document.meta.version, "not issued (draft)", "-", "-"))
     if rows:

@@ -13,6 +13,7 @@ import datetime as dt
 
 from ..dates import long_date
 from ..document.model import Block, DocumentMeta, Image, Paragraph
+from ..library.placeholders import typographic_quotes
 from ..settings.logo import png_size, svg_size
 
 DRAFT_TEXT = "DRAFT - not issued"
@@ -26,7 +27,7 @@ def details(meta: DocumentMeta, edition: str) -> list[tuple[str, str]]:
     version = f"{meta.version} · Edition {edition}" if edition else meta.version
     rows = [("Version", version), ("Issued", issued_text(meta.issued))]
     if meta.owner:
-        rows.append(("Owner", meta.owner))
+        rows.append(("Owner", typographic_quotes(meta.owner)))  # a name from settings, as the signed text prints it
     rows.append(("Protective marking", marking_text(meta.protective_marking)))
     return rows
 
