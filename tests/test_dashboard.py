@@ -75,25 +75,22 @@ def test_serve_refuses_a_missing_folder(tmp_path):
     assert result.exit_code == 1 and "is not a folder" in result.output
 
 
-def test_a_third_document_listed_by_status_appears_on_the_dashboard(tmp_path, monkeypatch):
-    import dataclasses
+def test_the_annex_set_in_marac_yaml_appears_on_the_dashboard_as_a_signed_document(tmp_path):
     import datetime as dt
     import shutil
 
-    from generator.register import status as status_module
     from generator.web import dashboard
 
-    shutil.copytree(REPO / "local_configs" / "westmere", tmp_path / "westmere")
-    real = status_module.marac_status
-
-    def with_annex(loaded, library):
-        found = real(loaded, library)
-        annex = dataclasses.replace(found.documents[0], document="annex", title="Immigration Status Annex",
-                                    review_due=dt.date(2027, 6, 1))
-        return dataclasses.replace(found, documents=found.documents + (annex,))
-
-    monkeypatch.setattr(dashboard, "marac_status", with_annex)
-    board = dashboard.build_dashboard({"westmere": tmp_path / "westmere" / "marac.yaml"}, dt.date(2027, 5, 1))
+    for key in ("westmere", "afonglas"):
+        shutil.copytree(REPO / "local_configs" / key, tmp_path / key)
+    annex = yaml.safe_load((tmp_path / "westmere" / "marac.yaml").read_text())["documents"]["annex"]
+    assert "annex" not in yaml.safe_load((tmp_path / "afonglas" / "marac.yaml").read_text())["documents"]
+    board = dashboard.build_dashboard({key: tmp_path / key / "marac.yaml" for key in ("westmere", "afonglas")},
+                                      dt.date(2026, 11, 1))
     [row] = [row for row in board.rows if row.document == "annex"]
-    assert (row.title, row.status, row.due, row.signed_document) == ("Immigration Status Annex", "due",
-                                                                      dt.date(2027, 6, 1), True)
+    due = annex["last_reviewed"].replace(year=annex["last_reviewed"].year + annex["review_interval_months"] // 12)
+    assert (row.key, row.title, row.status, row.due, row.signed_document) == (
+        "westmere", "Immigration Status Annex", "due", due, True)
+    partners = len(yaml.safe_load((tmp_path / "westmere" / "marac.yaml").read_text())["partners"])
+    assert (row.signed, row.total, row.version) == (0, partners, None)  # never issued, so nobody signed yet
+    assert sorted(row.document for row in board.rows if row.key == "afonglas") == ["isa", "mop", "pathways"]

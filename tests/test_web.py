@@ -10,6 +10,7 @@ import yaml
 
 from test_web_support import BASE, TODAY, client, copy_examples, form_values, setting
 
+from generator.settings.loader import load_settings
 from generator.web.app import create_app
 from starlette.testclient import TestClient
 
@@ -65,8 +66,11 @@ def test_calendar_download_has_every_review(site):
     root, c = site
     ics = c.get("/reviews.ics")
     assert ics.headers["content-type"].startswith("text/calendar")
-    maracs = sorted(root.glob("*/marac.yaml"))
-    assert ics.text.count("BEGIN:VEVENT") == 3 * len(maracs) and "Northbridge Marac" in ics.text
+    # One event per signed document (mop, isa and, where set, the annex) and one for the pathways.
+    expected = sum(len(load_settings(config).settings.documents.signed_kinds()) + 1
+                   for config in root.glob("*/marac.yaml"))
+    assert ics.text.count("BEGIN:VEVENT") == expected and "Northbridge Marac" in ics.text
+    assert "Annex review due" in ics.text and "Afon Glas Marac" in ics.text
 
 
 def test_host_header_other_than_loopback_is_refused(tmp_path):
@@ -205,6 +209,32 @@ def test_new_marac_form_refuses_bad_answers_beside_the_field_then_creates_the_fo
     assert settings.status_code == 200 and 'id="f-partners-problem"' in settings.text
 
 
+def test_new_marac_form_refuses_an_answer_naming_immigration_enforcement_and_writes_nothing(site):
+    root, c = site
+    fields = form_values(c.get("/new").text, "/new")
+    answers = {"name": "Eastbrook Marac", "area": "Eastbrook", "coordinator_name": "Sam Lee",
+               "coordinator_role": "Coordinator", "coordinator_agency": "Eastbrook Council",
+               "coordinator_email": "sam@homeoffice.gov.uk", "chair_name": "Jo Bloggs", "chair_role": "Inspector",
+               "chair_agency": "Border Force", "governance_group": "Eastbrook Board", "strategic_partnership": "",
+               "mop_adopted": "2026-01-05", "isa_adopted": "2026-01-05"}
+    for name, value in answers.items():
+        setting(fields, name, value)
+    page = post(c, "/new", fields)
+    assert page.status_code == 400 and "Nothing was written" in page.text
+    for name in ("chair_agency", "coordinator_email"):
+        beside = re.search(rf'id="n-{name}-problem">([^<]*)<', page.text)
+        assert beside and "[G03]" in beside.group(1), name
+        assert f'aria-describedby="n-{name}-problem"' in page.text
+    # The other answers' problems are shown in the same pass, and the answers are kept.
+    assert re.search(r'id="n-strategic_partnership-problem">', page.text)
+    assert 'value="Border Force"' in page.text
+    assert not (root / "eastbrook").exists() and not list(root.glob("eastbrook*"))
+    for name, value in (("chair_agency", "Eastbrook Police"), ("coordinator_email", "sam@eastbrook.example"),
+                        ("strategic_partnership", "Eastbrook CSP")):
+        setting(fields, name, value)
+    assert post(c, "/new", fields).status_code == 303 and (root / "eastbrook" / "marac.yaml").is_file()
+
+
 def test_downloads_refused_while_check_finds_errors(site):
     root, c = site
     path = root / "westmere" / "marac.yaml"
@@ -235,10 +265,13 @@ def test_issue_sign_and_status(site):
     refused = post(c, "/m/westmere/issue", setting([list(p) for p in fields], "version", "9.9"))
     assert refused.status_code == 400 and "does not match marac.yaml" in refused.text
     fields = setting(fields, "date", TODAY.isoformat())
+    fields = setting(setting(fields, "summary", "  First edition after the 2026 review.\n"), "approved_by", "")
     issued = post(c, "/m/westmere/issue", fields)
     assert issued.status_code == 200 and "Issued the MOP" in issued.text
     editions = yaml.safe_load((root / "westmere" / "editions" / "editions.yaml").read_text())["editions"]
     assert [e["document"] for e in editions] == ["mop"]
+    # The summary goes into the version history; an empty "approved by" is left out, not refused.
+    assert editions[0]["summary"] == "First edition after the 2026 review." and not editions[0].get("approved_by")
     assert (root / "westmere" / "editions" / f"mop-{editions[0]['version']}.pdf").is_file()
     sign = form_values(issued.text, "/m/westmere/sign")
     agency = dict(sign)["agency"]
@@ -261,7 +294,7 @@ def test_upload_refuses_wrong_type_and_unsigned_pdf(site):
     fake = c.post("/m/westmere/import", data={"csrf": token},
                   files={"file": ("x.pdf", b"%PDF-1.7\n%%EOF\n", "application/pdf")})
     assert fake.status_code == 400 and "Refused" in fake.text
-    assert not list((root / "westmere" / "signed-copies").glob("*.pdf"))
+    assert not list((root / "westmere").glob("evidence/*.pdf")) and not list((root / "westmere").glob(".upload-*"))
     huge = c.post("/m/westmere/import", content=b"x" * 10, headers={"content-length": str(50 * 1024 * 1024),
                                                                     "content-type": "application/pdf"})
     assert huge.status_code == 413
@@ -384,3 +417,29 @@ def test_headings_between_entries_stay_in_place_when_entries_are_removed_or_adde
     banner = after.index("# --- Others who receive Marac papers")
     assert after.index("Northbridge Extra Agency") < banner
     assert yaml.safe_load(after)["partners"][-1]["name"] == "Northbridge Extra Agency"
+
+
+def test_a_name_the_g03_check_is_unsure_of_is_confirmed_in_the_form(site):
+    root, c = site
+    path = root / "westmere" / "marac.yaml"
+    before = path.read_bytes()
+    fields = setting(settings_fields(c, "westmere"), "partners[2].name", "Visas and Immigration Partners")
+    page = post(c, "/m/westmere/settings", fields, action="save")
+    assert page.status_code == 400
+    beside = re.search(r'id="f-partners-2--name-problem">([^<]*)<', page.text)
+    assert beside and "[G03]" in beside.group(1) and "g03_confirmed_names" in beside.group(1)
+    # A core name cannot be confirmed: the refusal goes beside the confirmed names.
+    setting(fields, "g03_confirmed_names", "Visas and Immigration Partners\nHome Office\n")
+    page = post(c, "/m/westmere/settings", fields, action="save")
+    assert page.status_code == 400
+    beside = re.search(r'id="f-g03_confirmed_names-problem">([^<]*)<', page.text)
+    assert beside and "cannot be confirmed" in beside.group(1)
+    assert path.read_bytes() == before
+    setting(fields, "g03_confirmed_names", "  Visas and Immigration Partners  \n\n")
+    page = post(c, "/m/westmere/settings", fields, action="save")
+    assert page.status_code == 200 and "Saved marac.yaml" in page.text
+    after = yaml.safe_load(path.read_text())
+    assert after["g03_confirmed_names"] == ["Visas and Immigration Partners"]
+    assert after["partners"][1]["name"] == "Visas and Immigration Partners"
+    again = form_values(c.get("/m/westmere/settings").text, "/m/westmere/settings")
+    assert ["g03_confirmed_names", "Visas and Immigration Partners"] in again

@@ -23,8 +23,11 @@ def issued(tmp_path):
     fields = form_values(c.get("/m/westmere").text, "/m/westmere/issue")
     version = yaml.safe_load((root / "westmere" / "marac.yaml").read_text())["documents"][
         "information_sharing_agreement"]["version"]
-    page = post(c, "/m/westmere/issue", setting(setting(fields, "document", "isa"), "version", version))
+    fields = setting(setting(fields, "document", "isa"), "version", version)
+    page = post(c, "/m/westmere/issue", setting(fields, "approved_by", "Westmere Marac Steering Group"))
     assert page.status_code == 200 and "Issued the ISA" in page.text
+    [edition] = yaml.safe_load((root / "westmere" / "editions" / "editions.yaml").read_text())["editions"]
+    assert edition["approved_by"] == "Westmere Marac Steering Group" and not edition.get("summary")
     return root, c, (root / "westmere" / "editions" / f"isa-{version}.pdf").read_bytes()
 
 
@@ -42,7 +45,9 @@ def test_a_signed_copy_is_verified_and_recorded(issued):
     assert f"Recorded: {POLICE}, signed by Andrew Polglase" in page.text
     [entry] = yaml.safe_load((root / "westmere" / "signatures.yaml").read_text())["signatures"]
     assert entry["method"] == "digital" and entry["agency"] == POLICE
-    assert entry["evidence_file"].startswith("signed-copies/") and (root / "westmere" / entry["evidence_file"]).is_file()
+    assert entry["evidence_file"].startswith("evidence/") and (root / "westmere" / entry["evidence_file"]).is_file()
+    assert (root / "westmere" / entry["evidence_file"]).read_bytes().startswith(b"%PDF-")
+    assert not list((root / "westmere").glob(".upload-*")), "the uploaded file waits only while it is read"
     again = upload(c, "isa-police.pdf", partner.sign_field(pdf, POLICE_FIELD, signer))
     assert again.status_code == 400 and "recorded already" in again.text
 
@@ -55,4 +60,4 @@ def test_a_tampered_copy_is_refused_and_nothing_recorded(issued):
     page = upload(c, "isa-police.pdf", partner.flip_byte(signed, 2000))
     assert page.status_code == 400 and "Refused" in page.text
     assert not (root / "westmere" / "signatures.yaml").exists()
-    assert not list((root / "westmere" / "signed-copies").glob("*.pdf"))
+    assert not list((root / "westmere").glob("evidence/*.pdf")) and not list((root / "westmere").glob(".upload-*"))

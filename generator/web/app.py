@@ -18,13 +18,14 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from ..errors import ConfigError, MaracError
+from ..policy.answers import g03_answer_problems
 from ..register.calendar_export import review_calendar
 from ..register.reviews import collect_reviews
-from ..settings.scaffold import NewMarac, create_marac
+from ..settings.scaffold import NewMarac, answer_problems, create_marac, marac_slug
 from . import maracs, pages_documents, pages_register, pages_settings
 from .dashboard import STATUSES, STATUS_WORDS, build_dashboard
 from .safety import LoopbackOnly, Refused, read_form
-from .site import STATIC, Site
+from .site import STATIC, Site, message_of
 
 log = logging.getLogger("marac.web")
 NEW_FIELDS = ("name", "area", "nation", "coordinator_name", "coordinator_role", "coordinator_agency",
@@ -68,7 +69,11 @@ def calendar(site: Site):
 
 
 def new_marac(site: Site):
-    """Return the new-Marac page; its form creates the folder with ``create_marac`` (as marac init)."""
+    """Return the new-Marac page; its form creates the folder with ``create_marac`` (as marac init).
+
+    Answers naming Immigration Enforcement are refused beside the answer (G03) before anything
+    is written, as ``marac init`` refuses them.
+    """
     async def page(request: Request):
         values = {name: "" for name in NEW_FIELDS}
         values["nation"] = "england"
@@ -79,23 +84,34 @@ def new_marac(site: Site):
             values = {name: str(form.get(name, "")).strip() for name in NEW_FIELDS}
             answers, problems = _answers(values)
             if answers is not None:
-                try:
-                    folder = create_marac(site.root, answers)
-                except ConfigError as exc:
-                    for problem in exc.problems:
-                        if problem.field in NEW_FIELDS:
-                            problems.setdefault(problem.field, []).append(problem.message)
-                        elif problem.field == "folder":
-                            problems.setdefault("name", []).append(f"gives the folder name '{problem.file}', which "
-                                                                   f"{problem.message}")
-                        else:
-                            general.append(problem.render())
+                refused = g03_answer_problems(answers)
+                if refused:  # nothing is written; the schema's problems too, so all are fixed in one pass
+                    general.append("Nothing was written: an answer names Immigration Enforcement, which may "
+                                   "never receive Marac information (G03). Change the answers marked below.")
+                    _place(refused + answer_problems(answers, marac_slug(answers.name)), problems, general)
                 else:
-                    return RedirectResponse(f"/m/{folder.name}/settings?new=1", status_code=303)
+                    try:
+                        folder = create_marac(site.root, answers)
+                    except ConfigError as exc:
+                        _place(exc.problems, problems, general)
+                    else:
+                        return RedirectResponse(f"/m/{folder.name}/settings?new=1", status_code=303)
         status = 400 if problems or general else 200
         return site.page(request, "new.html", status=status, title="A new Marac", values=values,
                          problems=problems, general=general, fields=NEW_FIELDS, labels=NEW_LABELS)
     return page
+
+
+def _place(found, problems: dict[str, list[str]], general: list[str]) -> None:
+    """Put each problem with the answers beside its answer in ``problems``, the rest in ``general``."""
+    for problem in found:
+        if problem.field in NEW_FIELDS:
+            problems.setdefault(problem.field, []).append(message_of(problem))
+        elif problem.field == "folder":
+            problems.setdefault("name", []).append(f"gives the folder name '{problem.file}', which "
+                                                   f"{problem.message}")
+        else:
+            general.append(problem.render())
 
 
 def _answers(values: dict[str, str]) -> tuple[NewMarac | None, dict[str, list[str]]]:

@@ -7,7 +7,6 @@ Each form calls the function its command calls (``issue_edition``, ``record_sign
 from __future__ import annotations
 
 import datetime as dt
-import inspect
 import tempfile
 from pathlib import Path
 
@@ -25,8 +24,6 @@ from ..signing.importer import import_signed_copy
 from .safety import MAX_UPLOAD_BYTES, Refused, read_form
 from .site import Site, message_of
 
-# Issue with a summary of changes once the editions register records one.
-SUMMARY = "summary" in inspect.signature(issue_edition).parameters
 METHODS = ("wet-ink", "email", "digital")
 
 
@@ -43,7 +40,7 @@ def marac_page(site: Site, request: Request, key: str, *, status: int = 200, don
             refusal = refusal or exc.message
     return site.page(request, "marac.html", status=status, title=key, key=key, gate=result, state=state,
                      findings=[message_of(p) for p in result.errors], done=done or [], refusal=refusal,
-                     form=form, summary=SUMMARY, methods=METHODS, today=site.day().isoformat(),
+                     form=form, methods=METHODS, today=site.day().isoformat(),
                      kinds=tuple(site.library.documents), titles={k: d.title for k, d in site.library.documents.items()})
 
 
@@ -64,10 +61,10 @@ def routes(site: Site) -> list[Route]:
         document, version = str(form.get("document", "")), str(form.get("version", "")).strip()
         try:
             loaded = require_clean(gate_one(config, site.library, site.day()))
-            extra = {"summary": str(form.get("summary", "")).strip() or None} if SUMMARY else {}
+            notes = {name: str(form.get(name, "")).strip() or None for name in ("summary", "approved_by")}
             outcome = await run_in_threadpool(  # renders the PDF: keep the app answering meanwhile
                 issue_edition, loaded, site.library, document, version, _date(form.get("date")),
-                today=site.day(), render_pdf=writer("pdf"), **extra)
+                today=site.day(), render_pdf=writer("pdf"), **notes)
         except PolicyError as exc:
             return marac_page(site, request, key, status=400, form="issue", refusal=(
                 "Nothing was issued. Fix these first (the settings page shows them beside their fields):\n"
@@ -108,27 +105,22 @@ def routes(site: Site) -> list[Route]:
         if not data.startswith(b"%PDF-") or not upload.filename.lower().endswith(".pdf"):
             raise Refused(415, "Only a PDF file (name ending .pdf) can be imported as a signed copy.")
         loaded = load_marac(config, site.day())
-        # The copy is kept in the Marac's folder: the ledger records it (and its SHA-256) as evidence.
-        folder = loaded.folder / "signed-copies"
-        folder.mkdir(exist_ok=True)
-        handle = tempfile.NamedTemporaryFile(dir=folder, prefix="upload-", suffix=".pdf", delete=False)
-        path = Path(handle.name)
-        with handle:
-            handle.write(data)
-        try:
-            # pyHanko's checks run their own event loop, so they cannot run on the app's.
-            outcome = await run_in_threadpool(import_signed_copy, loaded, path, None, site.day())
-        except MaracError as exc:
-            path.unlink(missing_ok=True)
-            return _refused(site, request, key, exc, "import")
+        # The upload waits in a hidden folder inside the Marac's own folder (never the system's
+        # temporary folder) and goes once read: the ledger keeps its own copy in evidence/.
+        with tempfile.TemporaryDirectory(dir=loaded.folder, prefix=".upload-") as waiting:
+            path = Path(waiting) / "signed-copy.pdf"
+            path.write_bytes(data)
+            try:
+                # pyHanko's checks run their own event loop, so they cannot run on the app's.
+                outcome = await run_in_threadpool(import_signed_copy, loaded, path, None, site.day())
+            except MaracError as exc:
+                return _refused(site, request, key, exc, "import")
         done = [f"{outcome.edition.document.upper()} {outcome.edition.label}:"]
         done += [f"Recorded: {s.agency}, signed by {s.name} on {s.date} ({s.certificate_subject})" for s in outcome.recorded]
         done += [f"Already recorded: {agency}" for agency in outcome.already]
         done += [f"Note: {note}" for note in outcome.notes]
         done += [f"Refused: {message}" for message in outcome.refused]
         done.append("Integrity verified; the signer's identity was not checked against a trust list.")
-        if not outcome.recorded:
-            path.unlink(missing_ok=True)
         return marac_page(site, request, key, done=done, status=400 if outcome.refused else 200)
 
     return [Route("/m/{key}", show), Route("/m/{key}/issue", issue, methods=["POST"]),

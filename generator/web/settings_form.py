@@ -30,6 +30,7 @@ SECTION_TITLES = {
     "partners": "Partner agencies (each signs the documents)",
     "distribution_list": "Others who receive Marac papers", "specialist_pathways": "Specialist pathways (G16)",
     "immigration": "Immigration status", "records": "Records", "clauses": "Clauses",
+    "g03_confirmed_names": "Names confirmed not to be Immigration Enforcement (G03)",
 }
 LABELS = {"idva_service": "Idva service", "url": "Web address (https://...)", "by_and_for": "By-and-for service",
           "isa": "ISA", "mop": "MOP", "case_list_days_before": "Case list sent (days before the meeting)",
@@ -46,7 +47,7 @@ _INDEX = re.compile(r"\[(\d+)\]$")
 class Node:
     """One piece of the form: a field, a group of fields, a list of groups, or the clause choices."""
 
-    kind: str  # field | group | list | checks | clauses
+    kind: str  # field | group | list | checks | lines | clauses
     name: str
     label: str
     widget: str = "text"
@@ -157,6 +158,8 @@ def _node(key: str, info, value: Any, path: str, library: Library) -> Node:
                     item_name=ITEM_NAMES.get(key, "entry"))
     if inner is not None:
         chosen = [str(v) for v in value] if isinstance(value, list) else []
+        if key not in CHECK_OPTIONS:  # free text (confirmed names): one entry a line
+            return Node("lines", path, label_of(key), value="\n".join(chosen), help=info.description or "")
         return Node("checks", path, label_of(key), value=chosen, options=CHECK_OPTIONS.get(key, ()))
     widget, options = "text", ()
     if annotation is bool:
@@ -289,6 +292,13 @@ def _read(key: str, info, form, path: str, original: dict, library: Library) -> 
             item[ORIGIN] = origin
             items.append(item)
         return bool(items) or had or required, items
+    if inner is not None and key not in CHECK_OPTIONS:
+        raw = form.get(path)
+        if raw is None:
+            return had, before
+        lines = [line.strip() for line in raw.splitlines() if line.strip()]
+        # An empty list the file did not have is not added, so an unchanged form writes nothing.
+        return bool(lines) or had, lines
     if inner is not None:
         if f"{path}.__shown" not in form:
             return had, before
