@@ -14,6 +14,10 @@ from .recognisers import immigration_enforcement_email, immigration_enforcement_
 from .rules import G03_WHY
 
 
+# The gate's reason, ending with what to do here: there is no entry to remove yet.
+WHY = G03_WHY.replace("Remove this entry.", "Give another answer.")
+
+
 def g03_answer_problems(answers: NewMarac) -> list[Problem]:
     """Return a G03 problem for each answer that names Immigration Enforcement or its domains."""
     problems = []
@@ -21,11 +25,11 @@ def g03_answer_problems(answers: NewMarac) -> list[Problem]:
         value = getattr(answers, field.name)
         if not isinstance(value, str):
             continue
-        domain = immigration_enforcement_email(value) if "@" in value else None
+        owner = immigration_enforcement_email(value) if "@" in value else None
         body = immigration_enforcement_name(value)
-        if domain:
+        if owner:
             problems.append(Problem("answers", None, field.name,
-                                    f"'{value}' is a {domain} address. {G03_WHY}", "G03"))
+                                    f"'{value}' is an address of {owner}. {WHY}", "G03"))
         elif body:
-            problems.append(Problem("answers", None, field.name, f"'{value}' names {body}. {G03_WHY}", "G03"))
+            problems.append(Problem("answers", None, field.name, f"'{value}' names {body}. {WHY}", "G03"))
     return problems
