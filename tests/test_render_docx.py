@@ -152,8 +152,10 @@ def test_contents_is_a_toc_field_prefilled_with_the_headings(example):
     instructions = [t.text.strip() for t in sdt.iter(qn("w:instrText"))]
     assert instructions[0] == 'TOC \\o "1-2" \\h \\z \\u'
     entries = [p for p in sdt.iter(qn("w:p")) if p.find(f"{W}hyperlink") is not None]
+    # Every heading of levels 1-2 a reader sees, the schedules' included (as the PDF's contents
+    # list them); numbered sections show their number, unnumbered headings none.
     expected = [(f"{b.number}\t" if b.number else "") + heading_text(b)
-                for b in model.blocks if isinstance(b, Heading) and b.level <= 2]
+                for b in model.all_blocks if isinstance(b, Heading) and b.level <= 2]
     assert ["".join(t.text for t in p.iter(qn("w:t"))) for p in entries] == [
         e.replace("\t", "") for e in expected]
     anchors = [p.find(f"{W}hyperlink").get(qn("w:anchor")) for p in entries]
@@ -293,6 +295,18 @@ def test_runs_links_lists_and_page_breaks():
     assert paragraphs[-1].style.name == "Note" and paragraphs[-1].paragraph_format.page_break_before
     starts = word.element.body.iter(qn("w:bookmarkStart"))
     assert [b.get(qn("w:name")) for b in starts] == ["s_scope"]
+
+
+def test_a_schedule_heading_and_its_note_stay_with_the_table():
+    word, _ = read([
+        Heading(1, (Run("Schedule 1: Contacts"),), anchor="schedule-contacts"),
+        Paragraph((Run("This schedule is not part of the text partners sign."),), style="note"),
+        Table(header=("Who or what", "Details"), rows=(("Chair", "A. Person"),)),
+        Paragraph((Run("A note after a table"),), style="note"),
+    ])
+    note, later = [p for p in word.paragraphs if p.style.name == "Note"]
+    assert note.paragraph_format.keep_with_next
+    assert not later.paragraph_format.keep_with_next  # only a note straight after a heading
 
 
 def test_unknown_styles_are_refused():

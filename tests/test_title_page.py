@@ -114,7 +114,7 @@ def test_docx_title_page_reads_as_the_marac_s_own(rendered):
         "Issued\tnot issued",
         "Owner\tWestmere Marac Steering Group",
         "Protective marking\tOFFICIAL (this document). The case information it governs is OFFICIAL-SENSITIVE: "
-        "handle it under each agency's rules for that marking.",
+        "handle it under each agency’s rules for that marking.",
     ]
     assert "DRAFT - not issued" in paragraphs
     _, issued, _ = rendered["issued"]

@@ -90,6 +90,7 @@ class _Body:
         self.outline = _outline_num_id(styles)
         self.previous_style = None  # the style of the last block, if it was a paragraph
         self.contents_written = False
+        self.after_heading = False  # the last block was a heading
 
     def logo(self, image) -> None:
         """Put the logo at the top of the title page."""
@@ -120,6 +121,7 @@ class _Body:
             # away from the list or table it introduces.
             self.lead_in.get_or_add_pPr().keepNext_val = True
         self.lead_in = None
+        follows_heading, self.after_heading = self.after_heading, isinstance(block, Heading)
         if not isinstance(block, Paragraph):
             self.previous_style = None
         if isinstance(block, PageBreak):
@@ -128,6 +130,10 @@ class _Body:
             self._heading(block)
         elif isinstance(block, Paragraph):
             self._paragraph(block)
+            if follows_heading and block.style == "note":
+                # A schedule's "not part of the signed text" note stays with what it is about,
+                # so its heading and note are never left alone at a page foot.
+                self.lead_in.get_or_add_pPr().keepNext_val = True
         elif isinstance(block, ListBlock):
             self._list(block)
         elif isinstance(block, Table):

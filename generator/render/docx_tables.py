@@ -17,7 +17,7 @@ from ..document.model import SignatureTable, Table
 from .docx_inline import Bookmarks, StyleBook, add_text, set_paragraph_style
 
 # Tall enough to sign in with a pen, short enough for about twelve partners a page.
-SIGNATURE_ROW_HEIGHT = Cm(1.35)
+SIGNATURE_ROW_HEIGHT = Cm(1.4)  # the PDF's too (print.css), so both break pages alike
 # Agency, Signatory, Role, Signature, Date: the signature gets the room a hand needs, the
 # date room for "12/03/2026" written by hand.
 SIGNATURE_WIDTHS = (0.25, 0.18, 0.24, 0.20, 0.13)
