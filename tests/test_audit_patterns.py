@@ -125,6 +125,7 @@ def test_review_intervals_are_read_as_months(sentence, months):
     "If the Home Office asks to receive the minutes, the coordinator declines.",
     "Home Office guidance on domestic homicide reviews is shared with partners.",
     "Perpetrators may threaten to report the victim to the Home Office.",
+    "Minutes are never sent to anyone at an address like ie.team@example.org or to Immigration Enforcement.",
 ])
 def test_sentences_that_keep_immigration_enforcement_out_are_not_conflicts(sentence):
     assert find_conflicts(text_of(sentence), PATTERNS) == []
@@ -135,6 +136,8 @@ def test_sentences_that_keep_immigration_enforcement_out_are_not_conflicts(sente
     ("The agenda is also sent to Border Force.", "G03"),
     ("Where there is no other option, agencies may share information with the Home Office.", "G04"),
     ("Partners may disclose Marac information to any other government department.", "G03"),
+    ("Our policy is to share Marac information with the Home Office when it asks.", "G04"),
+    ("Where victims stop attending, the police inform Immigration Enforcement.", "G04"),
 ])
 def test_sentences_that_let_immigration_enforcement_in_are_conflicts(sentence, gid):
     conflicts = find_conflicts(text_of(sentence), PATTERNS)

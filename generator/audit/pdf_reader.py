@@ -3,7 +3,9 @@
 A PDF keeps no paragraphs, only positioned lines, so lines are joined into a passage until a
 wider gap, a bullet, a paragraph number at the left margin, or a change to heading type.
 Headings are lines set wholly in bold or larger than the body text. Page headers and footers
-(smaller type in the top and bottom margins) are left out, so "Page 3 of 23" is never evidence.
+(smaller type in the top and bottom margins) are left out, so "Page 3 of 23" is never evidence,
+and so is turned text such as a diagonal "DRAFT" watermark, whose letters would otherwise land
+one by one inside the lines they cross.
 """
 
 from __future__ import annotations
@@ -63,7 +65,16 @@ def _encrypted(path: Path) -> AuditError:
                       "a password and audit that copy.")
 
 
+def _turned(obj) -> bool:
+    """Return whether ``obj`` is a character set at an angle (a watermark), not level body text."""
+    if obj.get("object_type") != "char":
+        return False
+    a, b, c, d = obj["matrix"][:4]
+    return abs(b) > 1e-3 * max(abs(a), abs(d), 1e-9) or abs(c) > 1e-3 * max(abs(a), abs(d), 1e-9)
+
+
 def _read_page(page, number: int, builder: _PassageBuilder) -> None:
+    page = page.filter(lambda obj: not _turned(obj))
     lines = page.extract_text_lines(return_chars=True, strip=True)
     if not lines:
         return

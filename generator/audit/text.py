@@ -17,6 +17,9 @@ from .patterns import Patterns, normalise
 from .reader import Passage, ReadDocument
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"“‘'(\[]?[A-Z])|(?<=;)\s+")
+# Email addresses are judged by the audit's email rule, which cites the Home Office domain; read
+# as words they would also make the sentence "name" Immigration Enforcement for every other rule.
+_EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 RUN = 12  # passages per part where a document has no usable headings
 LONGEST_PART = 80  # longer sections are cut into overlapping parts, so far-apart words do not pair
 
@@ -65,7 +68,7 @@ class Text:
     def names_ie(self, number: int) -> bool:
         """Return whether sentence ``number`` names Immigration Enforcement (as a recipient or actor)."""
         if number not in self._names_ie:
-            norm = self.patterns.not_recipients.sub(" ", self.sentences[number].norm)
+            norm = self.patterns.not_recipients.sub(" ", _without_emails(self.sentences[number].norm))
             self._names_ie[number] = bool(immigration_enforcement_name(norm)
                                           or self.patterns.immigration_bodies.search(norm))
         return self._names_ie[number]
@@ -78,7 +81,7 @@ class Text:
         """
         if not self.names_ie(number):
             return 0
-        norm = self.sentences[number].norm
+        norm = _without_emails(self.sentences[number].norm)
         bodies = self.patterns.immigration_bodies.search(norm)
         ends = [m.end() for m in re.finditer(r"\S+", norm)]
         low, high = 0, len(ends) - 1
@@ -101,6 +104,11 @@ class Text:
         """Return the indexes of the parts that contain sentence ``number``'s passage."""
         index = self.sentences[number].passage
         return [i for i, (start, end) in enumerate(self.parts) if start <= index < end]
+
+
+def _without_emails(norm: str) -> str:
+    """Return ``norm`` with each email address blanked to spaces of the same length (offsets hold)."""
+    return _EMAIL.sub(lambda m: " " * len(m.group()), norm)
 
 
 def _parts(passages: tuple[Passage, ...]) -> list[tuple[int, int]]:
