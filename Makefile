@@ -12,7 +12,7 @@ run: setup
 	$(BIN)/marac build local_configs/ -o output
 
 test: setup
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2
 
 # The coordinator's web app on http://127.0.0.1:8400/ (this computer only); Ctrl+C stops it.
 serve: setup
