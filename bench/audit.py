@@ -20,12 +20,14 @@ import dataclasses
 import json
 import resource
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from measure import wall_cpu_line  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 TARGET_SECONDS = 2.0
@@ -111,12 +113,6 @@ def time_in_process(path: Path, repeat: int) -> list[tuple[float, float]]:
     return times
 
 
-def _show(label: str, times: list[tuple[float, float]]) -> str:
-    walls, cpus = [t[0] for t in times], [t[1] for t in times]
-    return (f"{label:<22} wall median {statistics.median(walls):.3f} s, best {min(walls):.3f} s; "
-            f"CPU best {min(cpus):.3f} s")
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5, help="runs of each kind (5)")
@@ -131,9 +127,9 @@ def main() -> int:
               + f"; target {TARGET_SECONDS} s")
         cold = time_cold(path, args.repeat)
         warm = time_in_process(path, args.repeat)
-    print(_show("cold (new process):", cold))
-    print(_show("in-process, first:", warm[:1]))
-    print(_show("in-process, others:", warm[1:] or warm))
+    print(wall_cpu_line("cold (new process):", cold))
+    print(wall_cpu_line("in-process, first:", warm[:1]))
+    print(wall_cpu_line("in-process, others:", warm[1:] or warm))
     best_cold = min(t[1] for t in cold)
     print("cold CPU within target" if best_cold < TARGET_SECONDS else "cold CPU over target")
     return 0

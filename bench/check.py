@@ -22,6 +22,9 @@ import sys
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from measure import wall_cpu_line  # noqa: E402
+
 REPO = Path(__file__).resolve().parents[1]
 TARGET_SECONDS = 0.3
 _INSTALLED = Path(sys.executable).with_name("marac")
@@ -70,12 +73,6 @@ def time_g03(config: Path, repeat: int) -> tuple[float, float, int]:
     return runs[0], min(runs[1:] or runs), values
 
 
-def _show(label: str, times: list[tuple[float, float]]) -> str:
-    walls, cpus = [t[0] for t in times], [t[1] for t in times]
-    return (f"{label:<22} wall median {statistics.median(walls):.3f} s, best {min(walls):.3f} s; "
-            f"CPU median {statistics.median(cpus):.3f} s, best {min(cpus):.3f} s")
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=7, help="cold runs (7)")
@@ -84,7 +81,7 @@ def main() -> int:
     config = REPO / "local_configs" / args.example / "marac.yaml"
     cold = time_cold(config, args.repeat)
     print(f"marac check {config.relative_to(REPO)}, {args.repeat} cold runs; target {TARGET_SECONDS} s")
-    print(_show("cold (new process):", cold))
+    print(wall_cpu_line("cold (new process):", cold))
     first, best, values = time_g03(config, 5)
     print(f"G03 alone, every partner disguised: {values} recipient values, first {first * 1000:.1f} ms CPU, "
           f"best {best * 1000:.1f} ms CPU")

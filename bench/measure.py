@@ -123,3 +123,10 @@ def machine() -> str:
     return (f"{os.cpu_count()} CPUs ({model}), runs pinned to CPUs {CORES}; load average "
             f"{load[0]:.1f} {load[1]:.1f} {load[2]:.1f}; {os.uname().sysname} {os.uname().release}; "
             f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
+
+
+def wall_cpu_line(label: str, times: list[tuple[float, float]]) -> str:
+    """Return one line with the median and best wall time and CPU time of (wall, cpu) pairs."""
+    walls, cpus = [w for w, _ in times], [c for _, c in times]
+    return (f"{label:<22} wall median {statistics.median(walls):.3f} s, best {min(walls):.3f} s; "
+            f"CPU median {statistics.median(cpus):.3f} s, best {min(cpus):.3f} s")

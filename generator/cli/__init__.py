@@ -37,7 +37,8 @@ def check(configs, today):
         for finding in result.findings:
             click.echo(finding.render(), err=finding.severity == "error")
         warnings = len(result.warnings)
-        if result.loaded is not None and not result.errors:
+        # Only a Marac with a register can have issued text to compare (and the import is not free).
+        if result.loaded is not None and not result.errors and (result.loaded.folder / "editions").is_dir():
             from ..library.clauses import load_library
             from ..register.drafts import issued_text_warnings
 
