@@ -74,18 +74,24 @@ _C_CERTAIN = tuple((re.compile(p), label) for p, label in _CERTAIN)
 _C_COMPACT = tuple((re.compile(p), label) for p, label in _CERTAIN_COMPACT)
 _C_UNSURE = tuple((re.compile(p), label) for p, label in _UNSURE)
 
-# Mail and web domains of the Home Office, refused with every domain under them.
-# homeoffice.gov.uk: the Home Office's own mail and web domain. Immigration Enforcement, Border
-# Force and UK Visas and Immigration are not separate bodies but parts of the department (GOV.UK
-# lists each as "part of the Home Office": www.gov.uk/government/organisations/home-office and
-# its pages for uk-visas-and-immigration, border-force and immigration-enforcement), so their
-# staff's addresses are at this domain or under it.
-# homeoffice.gsi.gov.uk and homeoffice.x.gsi.gov.uk: the department's addresses on the
-# Government Secure Intranet (GSI), which government stopped using in 2019; they still appear
-# in old contact lists.
+# Mail and web domains of the Home Office, refused with every domain under them. Where the list
+# comes from (checked 2 December 2026 against the public pages named here):
+# - homeoffice.gov.uk is the Home Office's own mail and web domain. UK Visas and Immigration,
+#   Border Force and Immigration Enforcement are not separate bodies with domains of their own
+#   but parts of the department: UKCISA's introduction to immigration says "UK Visas and
+#   Immigration is part of the Home Office" and calls Border Force "a law enforcement command
+#   within the Home Office" (moodle.ukcisa.org.uk/course_files/ui_2015/introduction-to-immigration/
+#   3b.html), and the Home Office's list of directorates includes Border Force and Immigration
+#   Enforcement (en.wikipedia.org/wiki/Home_Office, citing GOV.UK). Their staff's
+#   addresses are therefore at this domain or under it.
+# - homeoffice.gsi.gov.uk and homeoffice.x.gsi.gov.uk are the department's addresses on the old
+#   Government Secure Intranet. The Cabinet Office asked every department to stop using the "gsi"
+#   family of domains by March 2019 (Government Digital Service, "Why government email is
+#   changing (for the better)", civilservice.blog.gov.uk, 14 December 2017), but the old addresses
+#   still appear in contact lists copied from older protocols.
 # Any other domain (a gov.uk name such as borderforce.gov.uk or ukvi.gov.uk, or a service such
 # as visas-immigration.service.gov.uk) is refused when its labels read as one of the names
-# above, so no list of such names is kept here.
+# above, so no list of such names is kept here: a new service name is caught by its words.
 HOME_OFFICE_DOMAINS = ("homeoffice.gov.uk", "homeoffice.gsi.gov.uk", "homeoffice.x.gsi.gov.uk")
 # GOV.UK pages of the bodies (www.gov.uk/government/organisations/<slug>) are read by the same
 # name patterns: home-office, uk-visas-and-immigration, border-force, immigration-enforcement.
