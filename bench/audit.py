@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import resource
 import shutil
 import subprocess
 import sys
@@ -27,11 +26,10 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from measure import wall_cpu_line  # noqa: E402
+from measure import time_cold, wall_cpu_line  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 TARGET_SECONDS = 2.0
-_INSTALLED = Path(sys.executable).with_name("marac")
 
 
 def make_docx(folder: Path) -> Path:
@@ -68,32 +66,12 @@ def page_count(path: Path) -> int | None:
             return len(document.pages)
 
 
-def _children_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
 def _check(text: str) -> None:
     data = json.loads(text)
     missing = [r["id"] for r in data["requirements"] if r["status"] != "found"]
     if data["document"] != "mop" or missing or data["conflicts"]:
         raise SystemExit(f"unexpected audit: document {data['document']}, not found {missing}, "
                          f"conflicts {data['conflicts']}")
-
-
-def time_cold(path: Path, repeat: int) -> list[tuple[float, float]]:
-    """Return (wall, CPU) seconds of ``repeat`` runs of `marac audit` as new processes."""
-    command = [str(_INSTALLED)] if _INSTALLED.exists() else [sys.executable, "-m", "generator.cli"]
-    command += ["audit", str(path), "--format", "json"]
-    times = []
-    for _ in range(repeat):
-        started, cpu = time.perf_counter(), _children_cpu()
-        done = subprocess.run(command, capture_output=True, cwd=REPO)
-        times.append((time.perf_counter() - started, _children_cpu() - cpu))
-        if done.returncode != 0:
-            raise SystemExit(f"marac audit failed ({done.returncode}):\n{done.stderr.decode()}")
-        _check(done.stdout.decode())
-    return times
 
 
 def time_in_process(path: Path, repeat: int) -> list[tuple[float, float]]:
@@ -125,7 +103,8 @@ def main() -> int:
         size = path.stat().st_size
         print(f"DOCX of {size / 1024:.0f} KiB" + (f", {pages} pages (LibreOffice)" if pages else "")
               + f"; target {TARGET_SECONDS} s")
-        cold = time_cold(path, args.repeat)
+        cold = time_cold(["audit", str(path), "--format", "json"], args.repeat, cwd=REPO,
+                         check_output=_check)
         warm = time_in_process(path, args.repeat)
     print(wall_cpu_line("cold (new process):", cold))
     print(wall_cpu_line("in-process, first:", warm[:1]))

@@ -15,38 +15,16 @@ Run: `.venv/bin/python bench/check.py [--repeat 7] [--example northbridge|westme
 from __future__ import annotations
 
 import argparse
-import resource
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from measure import wall_cpu_line  # noqa: E402
+from measure import time_cold, wall_cpu_line  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 TARGET_SECONDS = 0.3
-_INSTALLED = Path(sys.executable).with_name("marac")
-
-
-def _children_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
-def time_cold(config: Path, repeat: int) -> list[tuple[float, float]]:
-    """Return (wall, CPU) seconds of ``repeat`` runs of `marac check CONFIG` as new processes."""
-    command = [str(_INSTALLED)] if _INSTALLED.exists() else [sys.executable, "-m", "generator.cli"]
-    command += ["check", str(config)]
-    times = []
-    for _ in range(repeat):
-        started, cpu = time.perf_counter(), _children_cpu()
-        done = subprocess.run(command, capture_output=True, cwd=REPO)
-        times.append((time.perf_counter() - started, _children_cpu() - cpu))
-        if done.returncode != 0:
-            raise SystemExit(f"marac check failed ({done.returncode}):\n{done.stderr.decode()}")
-    return times
 
 
 def time_g03(config: Path, repeat: int) -> tuple[float, float, int]:
@@ -79,7 +57,7 @@ def main() -> int:
     parser.add_argument("--example", choices=["northbridge", "westmere"], default="northbridge")
     args = parser.parse_args()
     config = REPO / "local_configs" / args.example / "marac.yaml"
-    cold = time_cold(config, args.repeat)
+    cold = time_cold(["check", str(config)], args.repeat, cwd=REPO)
     print(f"marac check {config.relative_to(REPO)}, {args.repeat} cold runs; target {TARGET_SECONDS} s")
     print(wall_cpu_line("cold (new process):", cold))
     first, best, values = time_g03(config, 5)

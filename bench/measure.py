@@ -17,11 +17,17 @@ from __future__ import annotations
 import os
 import statistics
 import subprocess
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 CORES = sorted(os.sched_getaffinity(0))
+# A normal Python install writes each module's bytecode once and reuses it. Some shells (this
+# sandbox's among them) set PYTHONDONTWRITEBYTECODE, which makes every run compile marac's own
+# modules from source again (about 30 ms a command): measure what a coordinator's machine does.
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 POLL_SECONDS = 0.05
 
 
@@ -78,18 +84,26 @@ def run(command: list[str], env: dict[str, str] | None = None, cwd: Path | None 
         started = time.perf_counter()
         process = subprocess.Popen(command, stdout=out, stderr=err, env=env, cwd=cwd,
                                    preexec_fn=lambda: os.sched_setaffinity(0, CORES))
-        peak = 0
-        while True:
-            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-            if pid:
-                break
-            peak = max(peak, tree_pss_kib(process.pid))
-            time.sleep(POLL_SECONDS)
+        # Memory is sampled by a thread while this one blocks in wait4, so the wall time is the
+        # moment the process exits, not the next poll (a 50 ms poll made a 60 ms command read 105 ms).
+        peak = [0]
+        done = threading.Event()
+
+        def sample() -> None:
+            while not done.is_set():
+                peak[0] = max(peak[0], tree_pss_kib(process.pid))
+                done.wait(POLL_SECONDS)
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        _, status, usage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - started
+        done.set()
+        sampler.join()
         process.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
-        return Run(wall, usage.ru_utime + usage.ru_stime, peak / 1024, process.returncode,
+        return Run(wall, usage.ru_utime + usage.ru_stime, peak[0] / 1024, process.returncode,
                    out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"))
 
 
@@ -130,3 +144,24 @@ def wall_cpu_line(label: str, times: list[tuple[float, float]]) -> str:
     walls, cpus = [w for w, _ in times], [c for _, c in times]
     return (f"{label:<22} wall median {statistics.median(walls):.3f} s, best {min(walls):.3f} s; "
             f"CPU median {statistics.median(cpus):.3f} s, best {min(cpus):.3f} s")
+
+
+def marac_command() -> list[str]:
+    """Return how to run marac from this venv: its installed script, else ``python -m generator.cli``."""
+    import sys
+
+    installed = Path(sys.executable).with_name("marac")
+    return [str(installed)] if installed.exists() else [sys.executable, "-m", "generator.cli"]
+
+
+def time_cold(arguments: list[str], repeat: int, cwd: Path, env: dict[str, str] | None = None,
+              check_output: Callable[[str], None] | None = None) -> list[tuple[float, float]]:
+    """Return (wall, CPU) seconds of ``repeat`` runs of ``marac ARGUMENTS`` as new processes, each
+    on ``CORES``. Refuses (SystemExit) a run that fails; ``check_output`` is given each stdout."""
+    times = []
+    for _ in range(repeat):
+        result = checked([*marac_command(), *arguments], env=env, cwd=cwd)
+        times.append((result.wall, result.cpu))
+        if check_output is not None:
+            check_output(result.stdout)
+    return times

@@ -17,20 +17,29 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import re
-import resource
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from measure import time_cold  # noqa: E402
+
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "local_configs"
 TODAY = "2026-11-26"
 TARGET_SECONDS = 0.5
-_INSTALLED = Path(sys.executable).with_name("marac")
+
+
+def reviews_cold(folder: Path, repeat: int, cache: str) -> list[tuple[float, float]]:
+    """Return (wall, CPU) seconds of ``repeat`` runs of `marac reviews` as new processes, with
+    MARAC_CACHE_DIR set to ``cache`` ("off" for no cache)."""
+    env = {**os.environ, "PYTHONPATH": str(REPO), "MARAC_CACHE_DIR": cache}
+    return time_cold(["reviews", str(folder), "--format", "json", "--today", TODAY], repeat,
+                     cwd=REPO, env=env)
 
 
 def make_maracs(folder: Path, count: int, examples: list[str]) -> None:
@@ -47,29 +56,6 @@ def make_maracs(folder: Path, count: int, examples: list[str]) -> None:
         target = folder / f"bench-{index:03d}"
         target.mkdir()
         (target / "marac.yaml").write_text(text, encoding="utf-8")
-
-
-def _children_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
-def time_cold(folder: Path, repeat: int, cache: str) -> list[tuple[float, float]]:
-    """Return (wall, CPU) seconds of ``repeat`` runs of `marac reviews` as new processes, with
-    MARAC_CACHE_DIR set to ``cache`` ("off" for no cache)."""
-    import os
-
-    command = [str(_INSTALLED)] if _INSTALLED.exists() else [sys.executable, "-m", "generator.cli"]
-    command += ["reviews", str(folder), "--format", "json", "--today", TODAY]
-    env = {**os.environ, "PYTHONPATH": str(REPO), "MARAC_CACHE_DIR": cache}
-    times = []
-    for _ in range(repeat):
-        started, cpu = time.perf_counter(), _children_cpu()
-        done = subprocess.run(command, capture_output=True, cwd=REPO, env=env)
-        times.append((time.perf_counter() - started, _children_cpu() - cpu))
-        if done.returncode != 0:
-            raise SystemExit(f"marac reviews failed ({done.returncode}):\n{done.stderr.decode()}")
-    return times
 
 
 def time_in_process(folder: Path, repeat: int, count: int) -> list[tuple[float, float]]:
@@ -112,7 +98,6 @@ def main() -> int:
     args = parser.parse_args()
     examples = ["northbridge", "westmere"] if args.example == "both" else [args.example]
     sys.path.insert(0, str(REPO))
-    import os
 
     with tempfile.TemporaryDirectory(prefix="marac-bench-") as temporary:
         folder = Path(temporary) / "maracs"
@@ -123,9 +108,9 @@ def main() -> int:
         print(f"{args.count} Maracs ({', '.join(examples)}), {size / 1024:.0f} KiB of settings; "
               f"target {TARGET_SECONDS} s; {args.repeat} runs of each; load average "
               f"{' '.join(f'{x:.1f}' for x in os.getloadavg())} (a shared machine: expect noise)")
-        time_cold(folder, 1, cache)  # fills the parse cache; not counted
-        cold = time_cold(folder, args.repeat, cache)
-        cold_off = time_cold(folder, args.repeat, "off")
+        reviews_cold(folder, 1, cache)  # fills the parse cache; not counted
+        cold = reviews_cold(folder, args.repeat, cache)
+        cold_off = reviews_cold(folder, args.repeat, "off")
         os.environ["MARAC_CACHE_DIR"] = cache
         warm = time_in_process(folder, args.repeat + 1, args.count)
         os.environ["MARAC_CACHE_DIR"] = "off"

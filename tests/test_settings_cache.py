@@ -93,3 +93,62 @@ def test_values_json_would_change_are_not_stored(cache):
     settings_cache.store(b"x", {1: "one"}, {})
     settings_cache.store(b"y", {"a": b"bytes"}, {})
     assert entries(cache) == []
+
+
+def test_an_address_email_servers_refuse_is_refused_hit_or_miss(cache, marac_copy):
+    folder = marac_copy("westmere")
+    path = folder / "marac.yaml"
+    text = path.read_text(encoding="utf-8")
+    load_settings(path, TODAY)  # the good file is stored
+    address = next(word for word in text.split() if "@" in word and "." in word.split("@")[1])
+    path.write_text(text.replace(address, "coordinator@@westmere.example", 1), encoding="utf-8")
+    for _ in range(2):
+        with pytest.raises(ConfigError) as caught:
+            load_settings(path, TODAY)
+        assert "coordinator@@westmere.example" in caught.value.message
+    assert len(entries(cache)) == 1  # the bad file's bytes were never stored
+
+
+def test_the_cache_folder_names_the_address_rules(cache, examples, monkeypatch):
+    import email_validator
+
+    load_settings(examples / "westmere" / "marac.yaml", TODAY)
+    [entry] = entries(cache)
+    assert f"email-validator-{email_validator.__version__}-rules-" in entry.parent.name
+    # Rules that cannot be named: nothing is cached, and the settings still load.
+    monkeypatch.setattr(settings_cache, "_address_rules", lambda: None)
+    assert settings_cache.lookup(b"anything") is None
+    assert load_settings(examples / "northbridge" / "marac.yaml", TODAY).settings.marac.name == "Northbridge Marac"
+    assert len(entries(cache)) == 1
+
+
+def test_the_clause_library_comes_from_the_cache_and_a_damaged_entry_is_ignored(cache):
+    from generator.library import clauses
+
+    clauses._load_library.cache_clear()
+    first = clauses.load_library()
+    stored = entries(cache)
+    assert len(stored) >= 5  # the index and every clause file
+    for entry in stored:
+        entry.write_text("{not json", encoding="utf-8")
+    clauses._load_library.cache_clear()
+    assert clauses.load_library() == first
+    clauses._load_library.cache_clear()
+    assert clauses.load_library() == first  # from the replaced entries
+
+
+def test_a_command_whose_files_are_all_cached_imports_neither_pyyaml_nor_email_validator(cache, examples):
+    import subprocess
+    import sys
+
+    program = (
+        "import sys, datetime as dt\n"
+        "from generator.library.clauses import load_library\n"
+        "from generator.settings.loader import load_settings\n"
+        f"load_settings(__import__('pathlib').Path({str(examples / 'northbridge' / 'marac.yaml')!r}), dt.date(2026, 11, 26))\n"
+        "load_library()\n"
+        "print(sorted(m for m in ('yaml', 'email_validator') if m in sys.modules))\n")
+    runs = [subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True).stdout
+            for _ in range(2)]
+    assert runs[0].strip() == "['email_validator', 'yaml']"  # the first run parses and checks
+    assert runs[1].strip() == "[]"

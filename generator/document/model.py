@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..image import Image  # noqa: F401  (a block of the model; defined apart, see generator/image.py)
+
 
 @dataclass(frozen=True)
 class Run:
@@ -73,15 +75,6 @@ class PageBreak:
 
 
 Block = Heading | Paragraph | ListBlock | Table | SignatureTable | PageBreak
-
-
-@dataclass(frozen=True)
-class Image:
-    """An image carried in the document (the Marac's logo): bytes, media type and alt text."""
-
-    data: bytes
-    media_type: str  # "image/png" or "image/svg+xml"
-    alt: str
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ import dataclasses
 import datetime as dt
 
 from ..dates import add_months, long_date
-from ..library.placeholders import typographic_quotes as _typo
+from ..library.typography import typographic_quotes as _typo
 from ..settings.schema import Person, Representative, Settings
 from .model import Block, Document, Heading, ListBlock, PageBreak, Paragraph, Run, Table
 

@@ -14,9 +14,11 @@ from urllib.parse import urlparse
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from ..atomic import UnreadableFile, read_bounded
 from ..errors import ClauseLibraryError, Problem
 from ..resources import data_dir
-from ..settings.yaml_source import YamlReadError, dotted_path, read_yaml
+from ..settings import cache as parse_cache
+from ..settings.yaml_source import MAX_BYTES, YamlReadError, dotted_path, read_yaml
 
 DocKind = Literal["mop", "isa", "annex"]
 DOC_KINDS: tuple[str, ...] = ("mop", "isa", "annex")
@@ -132,27 +134,43 @@ def _load_library(folder: Path) -> Library:
 
 
 def _read_index(path: Path, problems: list[Problem]) -> _Index | None:
-    try:
-        source = read_yaml(path, path.name)
-        return _Index.model_validate(source.data)
-    except YamlReadError as exc:
-        problems.append(exc.problem)
-    except ValidationError as exc:
-        for err in exc.errors():
-            problems.append(Problem(path.name, source.line_of(err["loc"]), dotted_path(err["loc"]), err["msg"]))
-    return None
+    return _read_validated(path, _Index, problems)
 
 
 def _read_clause_file(path: Path, problems: list[Problem]) -> list[Clause]:
+    clause_file = _read_validated(path, _ClauseFile, problems)
+    return clause_file.clauses if clause_file is not None else []
+
+
+def _read_validated(path: Path, model: type[_Strict], problems: list[Problem]):
+    """Return the file at ``path`` validated as ``model``, or None with its problems added.
+
+    The parse comes from the parse cache when these exact bytes parsed and validated before (a
+    library file is read by every command; PyYAML is the slow part); pydantic validates every
+    hit again, so a cached entry can never let a broken file through."""
     try:
-        source = read_yaml(path, path.name)
-        return _ClauseFile.model_validate(source.data).clauses
+        raw = read_bounded(path, MAX_BYTES)
+    except UnreadableFile:
+        raw = None  # read_yaml words the refusal
+    cached = parse_cache.lookup(raw) if raw is not None else None
+    if cached is not None:
+        try:
+            return model.model_validate_json(cached[0])
+        except ValidationError:
+            pass  # damaged or foreign entry: parse the file again
+    try:
+        source = read_yaml(path, path.name, raw=raw)
+        validated = model.model_validate(source.data)
     except YamlReadError as exc:
         problems.append(exc.problem)
+        return None
     except ValidationError as exc:
         for err in exc.errors():
             problems.append(Problem(path.name, source.line_of(err["loc"]), dotted_path(err["loc"]), err["msg"]))
-    return []
+        return None
+    if raw is not None:
+        parse_cache.store(raw, source.data, source.lines)
+    return validated
 
 
 def _cross_check(index: _Index, clauses: list[Clause], folder: Path) -> list[Problem]:

@@ -19,27 +19,12 @@ from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
 from ..dates import long_date
+from .typography import typographic_quotes
 from ..settings.schema import Settings
 
 DASH_THRESHOLD = 14  # SafeLives: 14 or more "yes" answers on the Dash risk checklist
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!<>&|~\"'=:])")
 _WHITESPACE = re.compile(r"\s+")
-# The library writes typographic apostrophes and quotes; settings typed on a keyboard have
-# straight ones. Values that look like an address are left alone: there a quote is data.
-_CLOSING_QUOTE = re.compile(r"(?<=[\w.,!?)])'")
-_OPENING_QUOTE = re.compile(r"'(?=\w)")
-
-
-def typographic_quotes(text: str) -> str:
-    """Return ``text`` with straight single quotes as typographic ones (’ and ‘).
-
-    Refuses nothing; leaves an email address or a web address exactly as typed.
-    """
-    if "@" in text or "://" in text:
-        return text
-    return _OPENING_QUOTE.sub("‘", _CLOSING_QUOTE.sub("’", text))
-
-
 def escape_markdown(value: Any) -> str:
     """Return ``value`` as text whose Markdown characters are backslash-escaped, on one line.
 

@@ -13,7 +13,7 @@ import datetime as dt
 from ..dates import long_date
 from ..document.model import Document, Paragraph, Run, Table
 from ..document.schedules import schedule_heading, schedule_sections, with_revision_dates
-from ..library.placeholders import typographic_quotes
+from ..library.typography import typographic_quotes
 from ..settings.loader import LoadedSettings
 from .editions import Edition, load_editions
 from .schedule_revisions import schedule_revisions

@@ -12,10 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..document.fingerprint import block_lines
-from ..document.model import Document
-from ..document.schedules import schedule_sections
 from .store import Entry, Hex64, IsoDay, Timestamp, locked, plain, read_entries, utc_now, write_entries
 
 RECORD_NAME = "schedules.yaml"
@@ -42,9 +40,17 @@ def record_path(folder: Path) -> Path:
     return Path(folder) / "editions" / RECORD_NAME
 
 
+if TYPE_CHECKING:
+    from ..document.model import Document
+
+
 def schedule_digests(document: Document) -> dict[str, str]:
     """Return schedule id -> SHA-256 of its canonical text, for every schedule of ``document``."""
     digests = {}
+    # Imported here: `status` of a Marac with nothing to assemble needs only ``record_path``.
+    from ..document.fingerprint import block_lines
+    from ..document.schedules import schedule_sections
+
     for name, blocks in schedule_sections(document):
         if name in UNRECORDED:
             continue

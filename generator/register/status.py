@@ -10,14 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from ..document.assemble import assemble
 from ..library.clauses import Library
 from ..settings.loader import LoadedSettings
 from ..dates import add_months, long_date
 from ..settings.schema import DOCUMENT_KEYS
 from .editions import Edition, current_edition, load_editions
 from .ledger import Signature, agency_key, load_ledger
-from ..document.schedules import TITLES as SCHEDULE_TITLES
 from .schedule_revisions import record_path, schedule_revisions
 from .store import display_path
 
@@ -76,7 +74,7 @@ class DocumentStatus:
             "stale": [s.agency for s in self.stale],
             "review_due": self.review_due.isoformat(),
             "current_text_matches": self.current_text_matches,
-            "schedules": [{"schedule": name, "title": SCHEDULE_TITLES.get(name, name), "revised": revised}
+            "schedules": [{"schedule": name, "title": _schedule_title(name), "revised": revised}
                           for name, revised in self.schedules],
         }
 
@@ -131,6 +129,10 @@ def _document_status(loaded: LoadedSettings, library: Library, kind: str, editio
         # schedule record, so the document is not assembled (the dashboard lists hundreds).
         current_fingerprint, revised = None, {}
     else:
+        # Imported here: assembling needs Jinja2 and markdown-it, which a Marac with nothing issued
+        # never does, and `status` over a folder of new Maracs should not pay for them.
+        from ..document.assemble import assemble
+
         text = assemble(loaded, library, kind)
         current_fingerprint, revised = text.meta.fingerprint, schedule_revisions(loaded.folder, text)
     return DocumentStatus(
@@ -139,6 +141,14 @@ def _document_status(loaded: LoadedSettings, library: Library, kind: str, editio
         review_due=add_months(dates.last_reviewed, dates.review_interval_months),
         settings_version=dates.version,
         current_fingerprint=current_fingerprint, schedules=tuple(revised.items()))
+
+
+def _schedule_title(name: str) -> str:
+    # Imported here: only a Marac with schedules on record has any to name, and the schedules
+    # module brings the whole document model with it.
+    from ..document.schedules import TITLES
+
+    return TITLES.get(name, name)
 
 
 def format_table(status: MaracStatus) -> str:
@@ -187,7 +197,7 @@ def _document_lines(doc: DocumentStatus, folder: str) -> list[str]:
     lines.append(f"  Review due: {long_date(doc.review_due)}")
     if doc.schedules:
         lines.append("  Schedules (not signed; a change never asks partners to sign again):")
-        lines += [f"    {SCHEDULE_TITLES.get(name, name)}: revised {long_date(dt.date.fromisoformat(revised))}" for name, revised in doc.schedules]
+        lines += [f"    {_schedule_title(name)}: revised {long_date(dt.date.fromisoformat(revised))}" for name, revised in doc.schedules]
     return lines
 
 

@@ -9,7 +9,6 @@ newer file is never overwritten and concurrent writers lose nothing.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import fcntl
 import os
 import re
@@ -19,7 +18,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
-import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from ..atomic import UnreadableFile, read_bounded, write_atomic
@@ -175,6 +173,8 @@ def _message(error: dict, model: type[Entry]) -> str:
     if kind == "missing":
         return "is missing; every entry needs it"
     if kind == "extra_forbidden":
+        import difflib  # only when a message is being worded
+
         close = difflib.get_close_matches(str(error["loc"][-1]), list(model.model_fields), n=1)
         hint = f"did you mean '{close[0]}'?" if close else "remove it or correct its spelling"
         return f"is not a key of an entry; {hint}"
@@ -193,9 +193,15 @@ def write_entries(path: Path, header: str, key: str, entries: list[dict]) -> Non
     Entries are written with their keys in the order given, a blank line between them.
     Refuses (``RegisterError``) if the result would not read back as the same data.
     """
+    # libyaml's safe dumper and loader when present: the same output, and a ledger of thousands of
+    # entries is written and checked in a fraction of a second instead of several seconds.
+    import yaml  # only when writing: reading goes through yaml_source, often from the parse cache
+
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     if entries:
         body = f"{key}:\n" + "\n".join(
-            yaml.dump([entry], Dumper=_DUMPER, allow_unicode=True, sort_keys=False, width=1000)
+            yaml.dump([entry], Dumper=dumper, allow_unicode=True, sort_keys=False, width=1000)
             for entry in entries)
     else:
         body = f"{key}: []\n"
@@ -207,8 +213,8 @@ def write_entries(path: Path, header: str, key: str, entries: list[dict]) -> Non
             f"{display_path(path)}: with this entry it would be over {MAX_REGISTER_BYTES:,} bytes, the most "
             "marac reads back, so nothing was changed. Move older entries to an archive copy of the file "
             "(keep it with your records), leaving the current editions' entries, and try again.")
-    # Never write a file that reads back differently (_LOADER is a safe loader).
-    if yaml.load(text, Loader=_LOADER) != {key: entries}:  # noqa: S506
+    # Never write a file that reads back differently (``loader`` is a safe loader).
+    if yaml.load(text, Loader=loader) != {key: entries}:  # noqa: S506
         raise RegisterError(f"{display_path(path)}: the new entry could not be written faithfully; nothing was changed")
     try:
         write_atomic(path, text.encode("utf-8"))
@@ -229,12 +235,6 @@ def refuse_link(path: Path) -> None:
             "keeps the register as a plain file in the Marac's folder, so it stopped and changed nothing. "
             f"Replace the link with a copy of the file it points to (cp --remove-destination {target} "
             f"{display_path(path)}), then run the command again.")
-
-
-# libyaml's safe dumper and loader when present: the same output, and a ledger of thousands of
-# entries is written and checked in a fraction of a second instead of several seconds.
-_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def plain(entry: Entry) -> dict:

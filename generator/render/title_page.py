@@ -13,7 +13,7 @@ import datetime as dt
 
 from ..dates import long_date
 from ..document.model import Block, DocumentMeta, Image, Paragraph
-from ..library.placeholders import typographic_quotes
+from ..library.typography import typographic_quotes
 from ..settings.logo import png_size, svg_size
 
 DRAFT_TEXT = "DRAFT - not issued"

@@ -1,9 +1,10 @@
-"""A cache of parsed marac.yaml files (data and line map), keyed by the file's exact bytes.
+"""A cache of parsed YAML files (data and line map), keyed by the file's exact bytes: every
+marac.yaml and the clause library's files.
 
 Reading a large marac.yaml costs about 2-5 ms, almost all of it PyYAML building nodes; a
 listing over hundreds of Maracs (``marac reviews`` from cron) reads every file each time.
-A hit costs one hash, one small file read and pydantic's JSON validation. Only files whose
-settings validated are stored, so every error message comes from a real parse. A changed file has
+A hit costs one hash, one small file read and pydantic's JSON validation, and needs no PyYAML
+import. Only files whose contents validated are stored, so every error message comes from a real parse. A changed file has
 another hash and a new release of marac another folder, so an entry can never be stale.
 The cache is an optimisation only: any problem with it is ignored.
 
@@ -13,9 +14,11 @@ Location: ``$MARAC_CACHE_DIR``, else ``$XDG_CACHE_HOME/marac/settings``, else
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -39,8 +42,38 @@ def _entry(raw: bytes) -> Path | None:
     folder = cache_dir()
     if folder is None:
         return None
+    rules = _address_rules()
+    if rules is None:
+        return None  # cannot tell which address rules a hit passed: do not cache
     digest = hashlib.sha256(raw).hexdigest()
-    return folder / f"{_FORMAT}-{__version__}" / f"{digest}.json"
+    return folder / f"{_FORMAT}-{__version__}-{rules}" / f"{digest}.json"
+
+
+@functools.cache
+def _address_rules() -> str | None:
+    """Return a name for the email address rules in force: email-validator's version and a digest
+    of ``text_rules.py``, or None when either cannot be read. A hit's addresses are not checked
+    again (see ``text_rules``), so a change to either must start a new cache folder."""
+    version = _email_validator_version()
+    try:
+        ours = hashlib.sha256(Path(__file__).with_name("text_rules.py").read_bytes()).hexdigest()[:12]
+    except OSError:
+        return None
+    return None if version is None else f"email-validator-{version}-rules-{ours}"
+
+
+def _email_validator_version() -> str | None:
+    """Return email-validator's version, read from its version.py without importing it (the
+    import is the cost ``text_rules`` avoids): a hit's addresses are not checked again, so a new
+    email-validator must start a new cache folder."""
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec("email_validator")
+        text = Path(spec.origin).with_name("version.py").read_text(encoding="utf-8")
+        return re.search(r"__version__\s*=\s*[\"']([\w.+-]+)[\"']", text).group(1)
+    except (AttributeError, ImportError, OSError, TypeError, ValueError):
+        return None
 
 
 class LazyLines(Mapping):

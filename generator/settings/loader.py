@@ -7,7 +7,6 @@ fix it``; all problems are reported at once (``ConfigError``), never a traceback
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,11 +15,12 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from . import cache as settings_cache
-from ..document.model import Image
+from ..image import Image
 from ..errors import ConfigError, Problem
 from .house_style import find_house_style, load_house_style
 from .logo import find_logo, load_logo
 from .schema import Settings, agency_key
+from .text_rules import ADDRESSES_CHECKED
 from ..atomic import UnreadableFile, read_bounded
 from .yaml_source import MAX_BYTES, YamlDocument, YamlReadError, dotted_path, read_yaml
 
@@ -150,8 +150,9 @@ def _from_cache(path: Path, raw: bytes | None) -> tuple[Settings | None, YamlDoc
         return None, None
     data_json, lines = cached
     try:
-        # pydantic validates JSON in Rust, without building Python objects first.
-        settings = Settings.model_validate_json(data_json)
+        # pydantic validates JSON in Rust, without building Python objects first. Every rule runs
+        # again except the email syntax check (see settings.text_rules).
+        settings = Settings.model_validate_json(data_json, context={ADDRESSES_CHECKED: True})
     except ValidationError:
         return None, None
     return settings, YamlDocument(path=path, data=None, lines=lines)
@@ -224,6 +225,8 @@ def _without_misspelt_missing(errors: list[dict]) -> list[dict]:
             return False
         parent, key = tuple(error["loc"][:-1]), str(error["loc"][-1])
         typos = [name for where, name in unknown if where == parent]
+        import difflib  # only when a message is being worded
+
         return bool(difflib.get_close_matches(key, typos, n=1, cutoff=0.6))
 
     return [e for e in errors if not misspelt(e)]
@@ -344,6 +347,8 @@ def _inner_model(annotation: Any):
 
 
 def _closest(word: str, options: list[str]) -> str | None:
+    import difflib
+
     matches = difflib.get_close_matches(word.lower(), [o.lower() for o in options], n=1, cutoff=0.6)
     if not matches:
         return None

@@ -12,7 +12,7 @@ import re
 import xml.parsers.expat
 from pathlib import Path
 
-from ..document.model import Image
+from ..image import Image
 from ..errors import ConfigError, Problem
 
 MAX_LOGO_BYTES = 2 * 1024 * 1024

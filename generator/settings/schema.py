@@ -29,7 +29,9 @@ def _clean_text(value: str, info: ValidationInfo) -> str:
     return text_rules.clean_text(value, info.field_name)
 
 
-def _email(value: str) -> str:
+def _email(value: str, info: ValidationInfo) -> str:
+    if info.context and info.context.get(text_rules.ADDRESSES_CHECKED):
+        return value  # settings from the parse cache: these exact bytes passed check_email before
     return text_rules.check_email(value)
 
 

@@ -7,13 +7,21 @@ fields refuse every control character, newline included; only a clause's text ma
 several lines. An email address must be one an ordinary SMTP server accepts as it is: ASCII (no
 SMTPUTF8), with a domain that resolves in form (checked by ``email-validator``, without asking
 DNS, so ``check`` works offline).
+
+``email-validator`` costs about 20 ms to import (it compiles large Unicode patterns), a tenth of a
+cold ``marac check``; so it is imported only when an address is really checked. Settings read from
+the parse cache are the exact bytes this release of marac (and of email-validator: the cache's
+folder names both) accepted before, so their addresses are not checked again
+(``ADDRESSES_CHECKED`` in pydantic's validation context); every other rule is.
 """
 
 from __future__ import annotations
 
 import re
 
-from email_validator import EmailNotValidError, validate_email
+# The pydantic validation context key that says the addresses were checked when this exact file
+# was first read (settings from the parse cache).
+ADDRESSES_CHECKED = "addresses checked"
 
 # C0 and C1 controls (newline and tab too), line and paragraph separators, and the Unicode
 # direction embeddings, overrides and isolates.
@@ -51,6 +59,8 @@ def check_email(value: str) -> str:
     local part (``tómás@...``), a domain that is not a name with a dot. A domain in non-ASCII
     letters is refused with its ASCII (``xn--``) form, which is the one to write.
     """
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         # globally_deliverable=False: test and internal domains (.example, .internal) are allowed;
         # the domain's form is still checked.
