@@ -31,6 +31,10 @@ from pathlib import Path
 
 from . import __version__
 from .atomic import write_atomic
+from .digests import file_digest as _file_digest
+from .digests import file_sha256
+from .digests import folder_digest as _folder_digest
+from .digests import tool_digest as _tool_digest
 from .resources import data_dir
 from .settings.loader import LoadedSettings
 
@@ -38,7 +42,6 @@ MANIFEST_NAME = "build-manifest.json"
 MANIFEST_KIND = "marac-build-manifest"
 MANIFEST_VERSION = 1
 _HEX64 = re.compile(r"[0-9a-f]{64}")
-_PACKAGE = Path(__file__).resolve().parent
 # The Marac folder's register files that change what a document prints (an issued edition is not
 # marked DRAFT): everything under editions/.
 REGISTER_FOLDERS = ("editions",)
@@ -157,15 +160,6 @@ class Manifest:
         return Path(path).relative_to(self.output).as_posix()
 
 
-def file_sha256(path: Path) -> str:
-    """Return the SHA-256 (hex) of a file's bytes. Refuses (OSError) an unreadable file."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as stream:
-        for chunk in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def _read_entries(path: Path) -> dict[str, Entry]:
     """Return the well-formed entries of a manifest file; {} for anything not a manifest of ours."""
     try:
@@ -185,39 +179,6 @@ def _read_entries(path: Path) -> dict[str, Entry]:
                 and isinstance(value["fingerprint"], str)):
             entries[name] = Entry(value["key"], value["content"], value["sha256"], value["fingerprint"])
     return entries
-
-
-def _file_digest(path: Path) -> str:
-    try:
-        return file_sha256(path)
-    except OSError:
-        return "missing"
-
-
-@functools.lru_cache(maxsize=64)
-def _folder_digest_cached(folder: Path) -> str:
-    return _folder_digest_now(folder)
-
-
-def _folder_digest(folder: Path) -> str:
-    """Return a SHA-256 over every file's relative path and bytes under ``folder`` ("none" if absent).
-
-    The shipped folders are read once per process; a Marac's own folders every time (a long-lived
-    process must see an edition issued meanwhile).
-    """
-    folder = Path(folder)
-    shipped = folder.resolve().is_relative_to(_PACKAGE.parent) and folder.name in ("clauses", "templates")
-    return _folder_digest_cached(folder) if shipped else _folder_digest_now(folder)
-
-
-def _folder_digest_now(folder: Path) -> str:
-    if not folder.is_dir():
-        return "none"
-    digest = hashlib.sha256()
-    for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-        digest.update(path.relative_to(folder).as_posix().encode("utf-8") + b"\0")
-        digest.update(_file_digest(path).encode("ascii"))
-    return digest.hexdigest()
 
 
 def _named_files(loaded: LoadedSettings) -> dict[str, str]:
@@ -252,17 +213,6 @@ def _strings(data, depth: int = 0):
     elif isinstance(data, (list, tuple)):
         for item in data:
             yield from _strings(item, depth + 1)
-
-
-@functools.cache
-def _tool_digest() -> str:
-    """The tool's own code: its version and a SHA-256 over its Python sources (a checkout changes
-    between versions)."""
-    digest = hashlib.sha256(__version__.encode("ascii"))
-    for path in sorted(_PACKAGE.rglob("*.py")):
-        digest.update(path.relative_to(_PACKAGE).as_posix().encode("utf-8") + b"\0")
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 @functools.cache

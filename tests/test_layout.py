@@ -17,7 +17,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "generator"
 # Lower ranks may be imported by higher ones, never the other way round.
 RANK = {
     "generator": 0, "generator.errors": 0, "generator.atomic": 0, "generator.dates": 0,
-    "generator.resources": 0, "generator.image": 0, "generator.document.model": 0,
+    "generator.resources": 0, "generator.image": 0, "generator.digests": 0, "generator.document.model": 0,
     "generator.settings": 1, "generator.library": 2, "generator.policy": 3, "generator.document": 4,
     "generator.signing.fields": 4,  # the signature fields the PDF writer adds; imports only errors
     "generator.render": 5, "generator.register": 5, "generator.signing": 6,

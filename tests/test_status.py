@@ -186,3 +186,77 @@ def test_record_writes_a_pdf_per_issued_document(runner, marac_copy, tmp_path):
     for expected in (mop["version"], mop["fingerprint"], "Not in force", f"Signer of {names[0]}", "email",
                      "not signed", names[-1]):
         assert expected in text, expected
+
+
+def test_the_remembered_current_text_agrees_with_assembling_it_and_follows_every_edit(runner, marac_copy,
+                                                                                     tmp_path, monkeypatch):
+    from generator.register import current_text as memo
+
+    monkeypatch.setenv("MARAC_CACHE_DIR", str(tmp_path / "cache"))
+    folder = marac_copy("westmere")
+    assert issue(runner, folder, "mop", date=days_ago(10)).exit_code == 0
+
+    def both() -> tuple[dict, dict]:
+        remembered = status_json(runner, folder)
+        monkeypatch.setenv("MARAC_CACHE_DIR", "off")
+        assembled = status_json(runner, folder)
+        monkeypatch.setenv("MARAC_CACHE_DIR", str(tmp_path / "cache"))
+        return remembered, assembled
+
+    first = status_json(runner, folder)  # fills the memo
+    assert list((tmp_path / "cache").rglob("current-text-1/*.json"))
+    remembered, assembled = both()
+    assert remembered == assembled == first
+    assert doc_of(remembered, "mop")["current_text_matches"] is True
+    # A change to the settings, to the clause library or to the tool's code is a new key.
+    edit_settings(folder, lambda d: d["marac"].update(area="Westmere and Riverside"))
+    remembered, assembled = both()
+    assert remembered == assembled
+    assert doc_of(remembered, "mop")["current_text_matches"] is False
+    loaded, library = load_settings(folder / "marac.yaml"), load_library()
+    key = memo.text_key(loaded, library, "mop")
+    monkeypatch.setattr(memo, "tool_digest", lambda: "another release")
+    assert memo.text_key(loaded, library, "mop") != key
+    monkeypatch.undo()
+    other = with_first_clause_changed(library)
+    assert memo.text_key(loaded, other, "mop") != key
+    assert memo.text_key(loaded, library, "isa") != key
+
+
+def with_first_clause_changed(library):
+    import dataclasses
+
+    first = library.clauses[0]
+    changed = first.model_copy(update={"text": first.text + " Changed."})
+    return dataclasses.replace(library, clauses=(changed, *library.clauses[1:]))
+
+
+@pytest.mark.parametrize("damage", ["{not json", "{}", '{"fingerprint": "x", "schedules": []}',
+                                    '{"fingerprint": "' + "a" * 64 + '", "schedules": {"contacts": "b"}}'])
+def test_a_damaged_remembered_text_is_assembled_again(runner, marac_copy, tmp_path, monkeypatch, damage):
+    monkeypatch.setenv("MARAC_CACHE_DIR", str(tmp_path / "cache"))
+    folder = marac_copy("westmere")
+    assert issue(runner, folder, "mop", date=days_ago(10)).exit_code == 0
+    good = status_json(runner, folder)
+    for entry in (tmp_path / "cache").rglob("current-text-1/*.json"):
+        entry.write_text(damage, encoding="utf-8")
+    assert status_json(runner, folder) == good
+    assert status_json(runner, folder) == good  # from the replaced entries
+
+
+def test_a_status_whose_text_is_remembered_imports_no_template_engine(marac_copy, runner, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    folder = marac_copy("westmere")
+    assert issue(runner, folder, "mop", date=days_ago(10)).exit_code == 0
+    program = ("import sys\nfrom generator.cli import main\n"
+               f"try:\n    main(['status', {str(folder)!r}], standalone_mode=False)\nexcept SystemExit:\n    pass\n"
+               "print([m for m in ('jinja2', 'markdown_it') if m in sys.modules], file=sys.stderr)\n")
+    env = {**os.environ, "MARAC_CACHE_DIR": str(tmp_path / "cache")}
+    runs = [subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, env=env, check=True)
+            for _ in range(2)]
+    assert runs[0].stderr.strip().endswith("['jinja2', 'markdown_it']")
+    assert runs[1].stderr.strip().endswith("[]")
+    assert runs[0].stdout == runs[1].stdout

@@ -61,7 +61,16 @@ def schedule_digests(document: Document) -> dict[str, str]:
 
 def schedule_revisions(folder: Path, document: Document, today: dt.date | None = None,
                        record: bool = True) -> dict[str, str]:
-    """Return schedule id -> ISO revision date for ``document``'s schedules.
+    """Return schedule id -> ISO revision date for ``document``'s schedules (``revision_dates``
+    of its ``schedule_digests``)."""
+    if not record_path(folder).parent.is_dir():
+        return {}
+    return revision_dates(folder, schedule_digests(document), today, record)
+
+
+def revision_dates(folder: Path, digests: dict[str, str], today: dt.date | None = None,
+                   record: bool = True) -> dict[str, str]:
+    """Return schedule id -> ISO revision date for schedules with these content ``digests``.
 
     With ``record`` (the default), a schedule whose content is new is recorded as revised
     ``today``; without it, such a schedule is given today's date but nothing is written. A Marac
@@ -74,7 +83,6 @@ def schedule_revisions(folder: Path, document: Document, today: dt.date | None =
         # examples must not write into them. The record starts with the first edition.
         return {}
     today = today or dt.date.today()
-    digests = schedule_digests(document)
     entries = [e for e, _ in read_entries(path, "schedules", ScheduleRevision)]
     dates, new = _dates(entries, digests, today)
     if new and record:

@@ -16,7 +16,8 @@ from ..dates import add_months, long_date
 from ..settings.schema import DOCUMENT_KEYS
 from .editions import Edition, current_edition, load_editions
 from .ledger import Signature, agency_key, load_ledger
-from .schedule_revisions import record_path, schedule_revisions
+from .current_text import current_text
+from .schedule_revisions import record_path, revision_dates
 from .store import display_path
 
 
@@ -129,12 +130,8 @@ def _document_status(loaded: LoadedSettings, library: Library, kind: str, editio
         # schedule record, so the document is not assembled (the dashboard lists hundreds).
         current_fingerprint, revised = None, {}
     else:
-        # Imported here: assembling needs Jinja2 and markdown-it, which a Marac with nothing issued
-        # never does, and `status` over a folder of new Maracs should not pay for them.
-        from ..document.assemble import assemble
-
-        text = assemble(loaded, library, kind)
-        current_fingerprint, revised = text.meta.fingerprint, schedule_revisions(loaded.folder, text)
+        text = current_text(loaded, library, kind)  # assembled, or remembered from the same inputs
+        current_fingerprint, revised = text.fingerprint, revision_dates(loaded.folder, text.schedules)
     return DocumentStatus(
         document=kind, title=outline.title, file_stem=outline.file_stem, edition=edition,
         signed=tuple(signed), unsigned=tuple(unsigned), stale=tuple(stale),
