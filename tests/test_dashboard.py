@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
+import pytest
 import yaml
 from click.testing import CliRunner
 
@@ -94,3 +96,97 @@ def test_the_annex_set_in_marac_yaml_appears_on_the_dashboard_as_a_signed_docume
     partners = len(yaml.safe_load((tmp_path / "westmere" / "marac.yaml").read_text())["partners"])
     assert (row.signed, row.total, row.version) == (0, partners, None)  # never issued, so nobody signed yet
     assert sorted(row.document for row in board.rows if row.key == "afonglas") == ["isa", "mop", "pathways"]
+
+
+# --- a Marac that fails the policy gate is one error row, as in `marac reviews` --------------
+
+TODAY = "2026-12-01"
+
+
+def edit_settings(folder: Path, change) -> None:
+    data = yaml.safe_load((folder / "marac.yaml").read_text(encoding="utf-8"))
+    change(data)
+    (folder / "marac.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def home_office_signatory(data) -> None:
+    data["partners"][0]["signatory"]["email"] = "rebecca.thorne-adeyemi@homeoffice.gov.uk"
+
+
+def four_year_review(data) -> None:
+    data["documents"]["operating_protocol"]["review_interval_months"] = 48
+
+
+def board_rows(html: str) -> list[tuple[str, str]]:
+    """(status, Marac) of every row of the board, in the order shown."""
+    return re.findall(r'<tr class="row-(\w+)">\s*<th scope="row">(?:<a [^>]*>)?([^<]+)<', html)
+
+
+@pytest.mark.parametrize("change, finding", [(home_office_signatory, "[G03]"), (four_year_review, "[G21]")])
+def test_exported_dashboard_shows_a_marac_failing_the_gate_as_one_error_row_first(marac_copy, change, finding):
+    import html as html_module
+
+    from generator.register.reviews import collect_reviews
+
+    failing, healthy = marac_copy("northbridge"), marac_copy("westmere")
+    edit_settings(failing, change)
+    out = failing.parent.parent / "board.html"
+    result = run(str(failing.parent), "-o", str(out), "--today", TODAY)
+    assert result.exit_code == 0, result.output
+    text = html_module.unescape(out.read_text(encoding="utf-8"))
+
+    rows = board_rows(text)
+    assert rows[0] == ("error", "Northbridge Marac")
+    assert [status for status, marac in rows if marac == "Northbridge Marac"] == ["error"]  # never ok, due, overdue
+    westmere = [status for status, marac in rows if marac == "Westmere Marac"]
+    assert len(westmere) == 4 and "error" not in westmere  # mop, isa, annex, pathways as usual
+    assert "Northbridge Marac fails the policy gate" in text
+    assert f"(settings: {(failing / 'marac.yaml').as_posix()})" in text
+    assert f"marac check {failing.as_posix()}" in text
+    assert '<span class="status status-error">Fails the policy gate</span>' in text
+    assert "Error 1" in text and "Cannot be read" not in text
+    # The findings are the ones `marac reviews` reports for this Marac, word for word.
+    [error] = collect_reviews([str(failing)], dt.date.fromisoformat(TODAY)).errors
+    assert finding in error.error and error.error in text
+    assert "<script" not in text.lower() and 'href="/' not in text  # still self-contained
+
+
+def test_dashboard_counts_a_gate_failure_as_an_error_and_a_cached_board_does_not_hide_it(marac_copy):
+    from generator.web import dashboard
+
+    failing, healthy, warned = marac_copy("northbridge"), marac_copy("westmere"), marac_copy("afonglas")
+    edit_settings(warned, lambda d: d["partners"].append({  # a G03 warning, not an error
+        "name": "Afon Glas Housing Options", "type": "nrpf", "signatory": {"name": "C Person", "role": "Manager"}}))
+    configs = {folder.name: folder / "marac.yaml" for folder in (failing, healthy, warned)}
+    today = dt.date.fromisoformat(TODAY)
+    before = dashboard.build_dashboard(configs, today)  # fills the per-file cache while it passes
+    assert before.counts["error"] == 0 and {row.key for row in before.rows} == set(configs)
+
+    edit_settings(failing, four_year_review)
+    board = dashboard.build_dashboard(configs, today)
+    [row] = [row for row in board.rows if row.key == "northbridge"]
+    assert board.rows[0] is row
+    assert (row.status, row.fails_gate, row.marac, row.status_words) == (
+        "error", True, "Northbridge Marac", "Fails the policy gate")
+    assert "[G21]" in row.error and row.check_command == f"marac check {failing.as_posix()}"
+    assert board.counts["error"] == 1 and sum(board.counts.values()) == len(board.rows)
+    assert board.only("error") == (row,) and row not in board.only("ok")
+    for key in ("westmere", "afonglas"):  # a passing Marac, and one with warnings only, as usual
+        rows = [r for r in board.rows if r.key == key]
+        assert rows == [r for r in before.rows if r.key == key] and all(r.status != "error" for r in rows)
+
+
+def test_dashboard_cache_is_keyed_on_the_day_the_settings_are_checked_on(marac_copy):
+    from generator.web import dashboard
+
+    folder = marac_copy("westmere")
+    config = folder / "marac.yaml"
+    data = yaml.safe_load(config.read_text())
+    reviewed = max(value for section in [*data["documents"].values(), data["specialist_pathways"]]
+                   for value in section.values() if isinstance(value, dt.date))  # the latest date it gives
+    later = dashboard.build_dashboard({"westmere": config}, reviewed)
+    assert all(row.status != "error" for row in later.rows)
+    earlier = dashboard.build_dashboard({"westmere": config}, reviewed - dt.timedelta(days=1))
+    [row] = earlier.rows  # the same file, checked on a day before its review date: refused
+    assert row.status == "error" and "in the future" in row.error
+    assert dashboard.build_dashboard({"westmere": config}, reviewed).rows == later.rows

@@ -443,3 +443,21 @@ def test_a_name_the_g03_check_is_unsure_of_is_confirmed_in_the_form(site):
     assert after["partners"][1]["name"] == "Visas and Immigration Partners"
     again = form_values(c.get("/m/westmere/settings").text, "/m/westmere/settings")
     assert ["g03_confirmed_names", "Visas and Immigration Partners"] in again
+
+
+def test_dashboard_shows_a_marac_failing_the_gate_as_one_error_row_linking_to_its_findings(site):
+    root, c = site
+    config = root / "northbridge" / "marac.yaml"
+    data = yaml.safe_load(config.read_text(encoding="utf-8"))
+    data["partners"][0]["signatory"]["email"] = "rebecca.thorne-adeyemi@homeoffice.gov.uk"
+    config.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    board = c.get("/").text
+    rows = re.findall(r'<tr class="row-(\w+)">\s*<th scope="row"><a href="/m/([a-z]+)">', board)
+    assert rows[0] == ("error", "northbridge") and [s for s, key in rows if key == "northbridge"] == ["error"]
+    assert {key for s, key in rows if s != "error"} == {"westmere", "afonglas"}  # the others as usual
+    assert "Northbridge Marac fails the policy gate" in board and f"marac check {config.parent.as_posix()}" in board
+    assert 'open <a href="/m/northbridge">its page</a>, which lists the findings' in board
+    assert "Error (1)" in board and "Fails the policy gate</span>" in board
+    assert "Northbridge" not in c.get("/?status=ok").text and "Northbridge" in c.get("/?status=error").text
+    page = c.get("/m/northbridge").text  # the page the row sends the coordinator to names the finding
+    assert "marac check finds errors" in page and "homeoffice.gov.uk" in page

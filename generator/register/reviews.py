@@ -16,12 +16,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-
+from typing import TYPE_CHECKING
 
 from ..settings.loader import LoadedSettings, resolve_config_paths
 from ..dates import DEFAULT_WINDOW_DAYS, add_months, review_status
 from ..errors import ConfigError
 from ..settings.schema import Settings
+
+if TYPE_CHECKING:  # the gate is imported when a report is collected, not when this module is
+    from ..policy.gate import GateResult
 
 DOCUMENTS = ("mop", "isa", "annex", "pathways")  # the annex only when marac.yaml gives documents.annex
 DOCUMENT_TITLES = {
@@ -143,16 +146,30 @@ def collect_reviews(arguments, today: dt.date, window_days: int = DEFAULT_WINDOW
     for path in resolve_config_paths(list(arguments)):
         config = path.as_posix()
         result = gate_one(path, library, today, warnings=False)
-        loaded = result.loaded
-        if loaded is None or result.errors:
-            problems = list(result.errors) if loaded else list(result.findings)
-            error = ReviewRow(config=config, status="error", error=ConfigError(problems).message,
-                              marac=loaded.settings.marac.name if loaded else None,
-                              slug=loaded.settings.slug if loaded else None)
+        error = gate_error_row(result, config)
+        if error is not None:
             maracs.append(MaracReviews(path, None, (error,)))
             continue
+        loaded = result.loaded
         maracs.append(MaracReviews(path, loaded, review_rows(loaded.settings, config, today, window_days)))
     return ReviewReport(today=today, window_days=window_days, maracs=tuple(maracs))
+
+
+def gate_error_row(result: GateResult, config: str) -> ReviewRow | None:
+    """Return the one ``error`` row standing for a Marac the gate refuses, or None when it passes.
+
+    Unreadable settings give a row without ``marac`` (every problem in ``error``); settings the
+    gate finds errors in give a row naming the Marac, with the error-level findings only
+    (warnings never make a Marac fail). ``config`` is the settings file as it is to be shown.
+    Shared by ``collect_reviews`` and the web dashboard so both decide failure the same way.
+    """
+    loaded = result.loaded
+    if loaded is not None and not result.errors:
+        return None
+    problems = list(result.errors) if loaded else list(result.findings)
+    return ReviewRow(config=config, status="error", error=ConfigError(problems).message,
+                     marac=loaded.settings.marac.name if loaded else None,
+                     slug=loaded.settings.slug if loaded else None)
 
 
 def review_rows(settings: Settings, config: str, today: dt.date,

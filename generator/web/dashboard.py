@@ -3,26 +3,32 @@
 Built only from ``register.status`` (editions, who signed) and ``register.reviews`` (due dates
 and statuses), so the dashboard says what ``marac status`` and ``marac reviews`` say. Any
 document that ``marac_status`` lists appears; the specialist pathways (reviewed but never
-signed) appear from the review rows. A Marac whose files cannot be read becomes one error row.
+signed) appear from the review rows. A Marac whose files cannot be read, or whose settings fail
+the policy gate (decided by ``register.reviews.gate_error_row``, as ``marac reviews`` decides it),
+becomes one error row, listed first, so a Marac that fails the gate is never shown as ok.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..dates import DEFAULT_WINDOW_DAYS, long_date, review_status
 from ..errors import ConfigError, MaracError
 from ..library.clauses import Library, load_library
+from ..policy.gate import gate_one
 from ..register.editions import index_path
 from ..register.ledger import ledger_path
-from ..register.reviews import STATUS_RANK, describe_when, review_rows
+from ..register.reviews import STATUS_RANK, describe_when, gate_error_row, review_rows
 from ..register.status import marac_status
-from ..settings.loader import load_settings
 
 STATUSES = ("overdue", "due", "ok", "error")
-STATUS_WORDS = {"overdue": "Overdue", "due": "Due soon", "ok": "OK", "error": "Cannot be read"}
+# "error" covers unreadable files and settings the policy gate refuses; each row says which.
+STATUS_WORDS = {"overdue": "Overdue", "due": "Due soon", "ok": "OK", "error": "Error"}
+UNREADABLE_WORDS = "Cannot be read"
+GATE_WORDS = "Fails the policy gate"
 
 
 @dataclass(frozen=True)
@@ -45,11 +51,25 @@ class DocumentRow:
     due: dt.date | None = None
     days_left: int | None = None
     error: str | None = None
+    fails_gate: bool = False
+    config: str = ""
 
     @property
     def status_words(self) -> str:
-        """Return the review status in words (the colour only repeats it)."""
+        """Return the review status in words (the colour only repeats it); an error says which kind."""
+        if self.status == "error":
+            return GATE_WORDS if self.fails_gate else UNREADABLE_WORDS
         return STATUS_WORDS[self.status]
+
+    @property
+    def check_command(self) -> str:
+        """Return the command that shows why this Marac fails the gate: ``marac check <its folder>``.
+
+        The folder is quoted for a shell when it needs to be; '' for a row without a settings file.
+        """
+        if not self.config:
+            return ""
+        return f"marac check {shlex.quote(Path(self.config).parent.as_posix())}"
 
     @property
     def when(self) -> str:
@@ -96,10 +116,13 @@ def marac_rows(key: str, config: Path, library: Library, today: dt.date,
                window_days: int = DEFAULT_WINDOW_DAYS) -> tuple[DocumentRow, ...]:
     """Return the dashboard rows of the Marac whose settings are ``config``.
 
-    Never raises for bad input: unreadable settings, editions or ledger become one error row.
-    Rows are remembered until marac.yaml, editions.yaml or signatures.yaml change.
+    Never raises for bad input: unreadable settings, editions or ledger, and settings that fail
+    the policy gate, become one error row. Rows are remembered until marac.yaml, editions.yaml or
+    signatures.yaml change, or the day, window or clause library does.
     """
     folder = config.parent
+    # The gate's result is part of the rows, so everything it reads is in the key: marac.yaml,
+    # the library (clause choices) and today (its date checks, e.g. review intervals).
     stamps = (file_stamp(config), file_stamp(index_path(folder)), file_stamp(ledger_path(folder)),
               today, window_days, library.version)
     entry = (str(config.resolve()), key)
@@ -110,12 +133,18 @@ def marac_rows(key: str, config: Path, library: Library, today: dt.date,
 
 
 def _compute(key: str, config: Path, library: Library, today: dt.date, window_days: int) -> tuple[DocumentRow, ...]:
+    # The gate marac reviews runs (errors only: warnings never fail a Marac), not a second one.
+    result = gate_one(config, library, today, warnings=False)
+    refused = gate_error_row(result, config.as_posix())
+    if refused is not None:  # unreadable (no Marac name) or failing the gate (named), as in reviews
+        return (DocumentRow(key=key, marac=refused.marac or key, document="", title="settings", status="error",
+                            error=refused.error, fails_gate=refused.marac is not None, config=config.as_posix()),)
+    loaded = result.loaded  # never None here: every result without settings has an error row
     try:
-        loaded = load_settings(config, today)
         status = marac_status(loaded, library)
-    except (ConfigError, MaracError) as exc:
+    except (ConfigError, MaracError) as exc:  # editions.yaml or signatures.yaml cannot be read
         return (DocumentRow(key=key, marac=key, document="", title="settings", status="error",
-                            error=exc.message),)
+                            error=exc.message, config=config.as_posix()),)
     settings = loaded.settings
     reviews = {row.document: row for row in review_rows(settings, config.as_posix(), today, window_days)}
     rows = []
@@ -148,7 +177,10 @@ def order(row: DocumentRow) -> tuple:
 
 def build_dashboard(configs: dict[str, Path], today: dt.date | None = None,
                     library: Library | None = None, window_days: int = DEFAULT_WINDOW_DAYS) -> Dashboard:
-    """Return the dashboard of ``configs`` (``{key: marac.yaml}``) as seen on ``today``."""
+    """Return the dashboard of ``configs`` (``{key: marac.yaml}``) as seen on ``today``.
+
+    Never raises for bad settings: each such Marac is one error row, counted under "error".
+    """
     today = today or dt.date.today()
     library = library or load_library()
     rows = [row for key, config in configs.items() for row in marac_rows(key, config, library, today, window_days)]
