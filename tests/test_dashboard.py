@@ -133,6 +133,7 @@ def test_exported_dashboard_shows_a_marac_failing_the_gate_as_one_error_row_firs
     out = failing.parent.parent / "board.html"
     result = run(str(failing.parent), "-o", str(out), "--today", TODAY)
     assert result.exit_code == 0, result.output
+    assert "1 error (a Marac that fails the policy gate or cannot be read; marac check" in result.output
     text = html_module.unescape(out.read_text(encoding="utf-8"))
 
     rows = board_rows(text)

@@ -29,5 +29,10 @@ def dashboard(configs, output, today):
         write_atomic(output, html.encode("utf-8"))
     except OSError as exc:
         raise MaracError(f"{output}: cannot be written ({exc.strerror or exc})") from None
-    overdue = board.counts.get("overdue", 0)
-    click.echo(f"wrote {output}: {len(board.maracs)} Maracs, {overdue} overdue review{'s' if overdue != 1 else ''}")
+    overdue, errors = board.counts.get("overdue", 0), board.counts.get("error", 0)
+    line = f"wrote {output}: {len(board.maracs)} Maracs, {overdue} overdue review{'s' if overdue != 1 else ''}"
+    if errors:
+        # Listed first in the file, but the person who ran the export should hear of them now.
+        line += (f", {errors} error{'s' if errors != 1 else ''} (a Marac that fails the policy gate or cannot be "
+                 "read; marac check on its folder shows why)")
+    click.echo(line)
