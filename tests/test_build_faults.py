@@ -85,6 +85,22 @@ def test_a_build_with_workers_that_stops_says_what_was_written(runner, marac_cop
     written = [] if written_heading == "Written: none." else _section(result.stderr, written_heading)
     assert sorted(written) == sorted(p.name for p in output.rglob("*.docx"))
     assert "Not written (" in result.stderr
+    import gc
+
+    assert gc.get_freeze_count() == 0  # frozen for the workers' fork, collected again after a stop
+
+
+def test_workers_share_the_parents_frozen_objects_and_the_parent_collects_again_after(runner, marac_copy,
+                                                                                       tmp_path):
+    import gc
+
+    marac_copy("westmere")
+    configs = marac_copy("northbridge").parent
+    result = runner.invoke(main, ["build", str(configs), "-o", str(tmp_path / "out"), "--format", "docx",
+                                  "--jobs", "2"])
+    assert result.exit_code == 0, result.output
+    assert len(list((tmp_path / "out").rglob("*.docx"))) == 6
+    assert gc.get_freeze_count() == 0 and gc.isenabled()
 
 
 _SLOW_BUILD = textwrap.dedent("""
