@@ -129,6 +129,12 @@ def load_patterns(path: Path | None = None) -> Patterns:
     return _load(Path(path or PATTERNS_FILE).resolve())
 
 
+def _examples(entry: dict) -> dict[str, tuple[str, ...]]:
+    """Return a rule's example texts (which must match, which must not) as its keyword arguments."""
+    return {"examples_match": tuple(entry["examples"]["match"]),
+            "examples_no_match": tuple(entry["examples"]["no_match"])}
+
+
 @functools.lru_cache(maxsize=4)
 def _load(path: Path) -> Patterns:
     where = path.name
@@ -160,30 +166,26 @@ def _load(path: Path) -> Patterns:
             requirements[gid] = RequirementRule(
                 id=gid, facets=facets, found_min=int(entry.get("found_min", count)), partial_min=partial,
                 immigration=bool(entry.get("immigration")), scope=entry.get("scope", "section"),
-                examples_match=tuple(entry["examples"]["match"]),
-                examples_no_match=tuple(entry["examples"]["no_match"]))
+                **_examples(entry))
         sections = {
             sid: SectionRule(id=sid, title=e["title"], documents=tuple(e["documents"]), library=tuple(e["library"]),
                              headings=compile_any(e["headings"], f"sections.{sid}.headings"),
                              phrases=compile_any(e["any"], f"sections.{sid}.any"),
-                             examples_match=tuple(e["examples"]["match"]),
-                             examples_no_match=tuple(e["examples"]["no_match"]))
+                             **_examples(e))
             for sid, e in data["sections"].items()}
         conflicts = tuple(
             ConflictRule(id=c["id"], name=c["name"], why=c["why"], regex=compile_any(c["any"], f"conflicts.{c['name']}"),
                          ie=bool(c.get("ie")), list_items=bool(c.get("list_items")),
                          unless=compile_any(c["unless"], f"conflicts.{c['name']}.unless") if c.get("unless") else None,
-                         examples_match=tuple(c["examples"]["match"]), examples_no_match=tuple(c["examples"]["no_match"]))
+                         **_examples(c))
             for c in data["conflicts"])
         r = data["review_interval"]
         interval = IntervalRule(id=r["id"], why=r["why"], sentence=compile_any(r["sentence"], "review_interval.sentence"),
                                 interval=compile_any(r["interval"], "review_interval.interval"),
                                 words=compile_any(r["words"], "review_interval.words"),
-                                examples_match=tuple(r["examples"]["match"]),
-                                examples_no_match=tuple(r["examples"]["no_match"]))
+                                **_examples(r))
         e = data["ie_email"]
-        email = EmailRule(id=e["id"], why=e["why"], examples_match=tuple(e["examples"]["match"]),
-                          examples_no_match=tuple(e["examples"]["no_match"]))
+        email = EmailRule(id=e["id"], why=e["why"], **_examples(e))
         return Patterns(requirements=requirements, sections=sections, conflicts=conflicts, interval=interval,
                         email=email,
                         negation=compile_any(data["shorthands"]["neg"], "shorthands.neg"),
