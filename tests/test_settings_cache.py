@@ -152,3 +152,29 @@ def test_a_command_whose_files_are_all_cached_imports_neither_pyyaml_nor_email_v
             for _ in range(2)]
     assert runs[0].strip() == "['email_validator', 'yaml']"  # the first run parses and checks
     assert runs[1].strip() == "[]"
+
+
+def test_an_entry_replaced_by_a_link_to_a_device_is_a_miss(cache, examples):
+    path = examples / "westmere" / "marac.yaml"
+    load_settings(path, TODAY)
+    [entry] = entries(cache)
+    entry.unlink()
+    entry.symlink_to("/dev/zero")  # would never end if it were read
+    assert load_settings(path, TODAY).settings.marac.name == "Westmere Marac"
+
+
+@pytest.mark.parametrize("damage", ['{"\\u043e": "x"}', '{"o": "o"}', "[1, 2]", "{broken"])
+def test_a_damaged_confusables_table_in_the_cache_is_rebuilt_and_disguises_are_still_read(cache, damage):
+    from generator.policy import recognisers_normalise as normalise
+    from generator.policy.recognisers import recognise_name
+
+    normalise._confusables.cache_clear()
+    normalise.forms.cache_clear()
+    assert normalise._confusables()  # writes the table into the cache
+    [table] = sorted(cache.glob("confusables-*.json"))
+    table.write_text(damage, encoding="utf-8")
+    normalise._confusables.cache_clear()
+    normalise.forms.cache_clear()
+    match = recognise_name("H\u043eme Office")  # a Cyrillic o
+    assert match is not None and match.body == "the Home Office"
+    assert len(normalise._confusables()) >= 1000

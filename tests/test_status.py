@@ -232,14 +232,19 @@ def with_first_clause_changed(library):
 
 
 @pytest.mark.parametrize("damage", ["{not json", "{}", '{"fingerprint": "x", "schedules": []}',
-                                    '{"fingerprint": "' + "a" * 64 + '", "schedules": {"contacts": "b"}}'])
+                                    '{"fingerprint": "' + "a" * 64 + '", "schedules": {"contacts": "b"}}',
+                                    "a link to a device"])
 def test_a_damaged_remembered_text_is_assembled_again(runner, marac_copy, tmp_path, monkeypatch, damage):
     monkeypatch.setenv("MARAC_CACHE_DIR", str(tmp_path / "cache"))
     folder = marac_copy("westmere")
     assert issue(runner, folder, "mop", date=days_ago(10)).exit_code == 0
     good = status_json(runner, folder)
     for entry in (tmp_path / "cache").rglob("current-text-1/*.json"):
-        entry.write_text(damage, encoding="utf-8")
+        if damage == "a link to a device":
+            entry.unlink()
+            entry.symlink_to("/dev/zero")  # would never end if it were read
+        else:
+            entry.write_text(damage, encoding="utf-8")
     assert status_json(runner, folder) == good
     assert status_json(runner, folder) == good  # from the replaced entries
 

@@ -83,7 +83,7 @@ def _confusables() -> dict[str, str]:
     import json
     import os
 
-    from ..atomic import write_atomic
+    from ..atomic import UnreadableFile, read_bounded, write_atomic
     from ..settings.cache import cache_dir
 
     spec = importlib.util.find_spec("confusable_homoglyphs")
@@ -94,8 +94,15 @@ def _confusables() -> dict[str, str]:
         stat = os.stat(data)
         entry = folder / f"confusables-{stat.st_size}-{int(stat.st_mtime)}.json"
         try:
-            return json.loads(entry.read_bytes())
-        except (OSError, ValueError):
+            # Bounded, and regular files only: an entry replaced by a link to a device is a miss.
+            table = json.loads(read_bounded(entry, 1_000_000))
+            # Only a table of the shape written below is used; anything else is rebuilt from the
+            # package's own data, so a damaged cache can never weaken the G03 check.
+            if (isinstance(table, dict) and len(table) >= 1000
+                    and all(isinstance(k, str) and len(k) == 1 and not k.isascii() and isinstance(v, str)
+                            and v.isascii() and v.isalnum() for k, v in table.items())):
+                return table
+        except (UnreadableFile, ValueError):
             pass
     from confusable_homoglyphs import confusables
 

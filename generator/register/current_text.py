@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..atomic import write_atomic
+from ..atomic import UnreadableFile, read_bounded, write_atomic
 from ..digests import folder_digest, tool_digest
 from ..library.clauses import Library
 from ..resources import data_dir
@@ -94,10 +94,9 @@ def _entry(loaded: LoadedSettings, library: Library, kind: str) -> Path | None:
 def _read(entry: Path) -> CurrentText | None:
     """Return the entry's content if it is exactly what ``current_text`` writes; else None."""
     try:
-        if entry.stat().st_size > 64 * 1024:
-            return None
-        data = json.loads(entry.read_bytes())
-    except (OSError, ValueError):
+        # Bounded, and regular files only: an entry replaced by a link to a device is a miss.
+        data = json.loads(read_bounded(entry, 64 * 1024))
+    except (UnreadableFile, ValueError):
         return None
     if not isinstance(data, dict) or set(data) != {"fingerprint", "schedules"}:
         return None

@@ -23,9 +23,11 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from .. import __version__
-from ..atomic import write_atomic
+from ..atomic import UnreadableFile, read_bounded, write_atomic
 
 
+# An entry holds one parsed file (at most 1 MB of YAML) as JSON, or its line map.
+_MAX_ENTRY_BYTES = 8_000_000
 _FORMAT = "settings-3"  # bump when the parse rules or the stored shape change
 
 
@@ -86,8 +88,8 @@ class LazyLines(Mapping):
     def _load(self) -> dict[tuple, int]:
         if self._lines is None:
             try:
-                self._lines = {tuple(k): v for k, v in json.loads(self._path.read_bytes())}
-            except (OSError, ValueError, TypeError):
+                self._lines = {tuple(k): v for k, v in json.loads(read_bounded(self._path, _MAX_ENTRY_BYTES))}
+            except (UnreadableFile, ValueError, TypeError):
                 self._lines = {}
         return self._lines
 
@@ -107,8 +109,9 @@ def lookup(raw: bytes) -> tuple[bytes, Mapping[tuple, int]] | None:
     if entry is None:
         return None
     try:
-        data_json = entry.read_bytes()
-    except OSError:
+        # Bounded, and regular files only: an entry replaced by a link to a device is a miss.
+        data_json = read_bounded(entry, _MAX_ENTRY_BYTES)
+    except UnreadableFile:
         return None
     if not data_json.startswith(b"{") or not data_json.endswith(b"}"):
         return None  # a torn or foreign file: parse the YAML again
