@@ -97,9 +97,10 @@ def _confusables() -> dict[str, str]:
             # Bounded, and regular files only: an entry replaced by a link to a device is a miss.
             table = json.loads(read_bounded(entry, 1_000_000))
             # Only a table of the shape written below is used; anything else is rebuilt from the
-            # package's own data, so a damaged cache can never weaken the G03 check.
+            # package's own data, so a damaged cache can never weaken the G03 check. (A key may be
+            # longer than one character: the package wraps right-to-left letters in direction marks.)
             if (isinstance(table, dict) and len(table) >= 1000
-                    and all(isinstance(k, str) and len(k) == 1 and not k.isascii() and isinstance(v, str)
+                    and all(isinstance(k, str) and 0 < len(k) <= 4 and not k.isascii() and isinstance(v, str)
                             and v.isascii() and v.isalnum() for k, v in table.items())):
                 return table
         except (UnreadableFile, ValueError):
