@@ -76,12 +76,28 @@ def text_key(loaded: LoadedSettings, library: Library, kind: str) -> str:
         "tool": tool_digest(),
         "libraries": _library_stamps(),
         "clause files": folder_digest(data_dir("clauses")),
-        "library": hashlib.sha256(repr(library).encode("utf-8")).hexdigest(),
+        "library": _library_digest(library),
         "settings": hashlib.sha256(loaded.settings.model_dump_json().encode("utf-8")).hexdigest(),
         "logo": hashlib.sha256(logo.data).hexdigest() if logo is not None else None,
         "kind": kind,
     }
     return hashlib.sha256(json.dumps(values, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+# Library object -> SHA-256 of its repr (2-3 ms for the whole library): worked out once per library
+# object, not once per document (the dashboard asks for three documents of hundreds of Maracs).
+# The object is kept beside its digest, so its id cannot be reused by another while it is here.
+_LIBRARY_DIGESTS: dict[int, tuple[Library, str]] = {}
+
+
+def _library_digest(library: Library) -> str:
+    known = _LIBRARY_DIGESTS.get(id(library))
+    if known is None or known[0] is not library:
+        if len(_LIBRARY_DIGESTS) >= 8:
+            _LIBRARY_DIGESTS.clear()
+        known = (library, hashlib.sha256(repr(library).encode("utf-8")).hexdigest())
+        _LIBRARY_DIGESTS[id(library)] = known
+    return known[1]
 
 
 def _entry(loaded: LoadedSettings, library: Library, kind: str) -> Path | None:
