@@ -152,12 +152,9 @@ def _read_validated(path: Path, model: type[_Strict], problems: list[Problem]):
         raw = read_bounded(path, MAX_BYTES)
     except UnreadableFile:
         raw = None  # read_yaml words the refusal
-    cached = parse_cache.lookup(raw) if raw is not None else None
-    if cached is not None:
-        try:
-            return model.model_validate_json(cached[0])
-        except ValidationError:
-            pass  # damaged or foreign entry: parse the file again
+    hit = parse_cache.validated(raw, model)
+    if hit is not None:
+        return hit[0]
     try:
         source = read_yaml(path, path.name, raw=raw)
         validated = model.model_validate(source.data)

@@ -118,6 +118,23 @@ def lookup(raw: bytes) -> tuple[bytes, Mapping[tuple, int]] | None:
     return data_json, LazyLines(entry.with_suffix(".lines"))
 
 
+def validated(raw: bytes | None, model, context: dict | None = None):
+    """Return ``(model instance, line map)`` validated from the parse stored for these exact
+    bytes, or None on a miss (no bytes, no entry, or an entry that does not validate: damaged, or
+    from another release, and replaced by the caller's fresh parse). pydantic validates the JSON
+    in Rust, without building Python objects first; every rule of ``model`` runs again."""
+    from pydantic import ValidationError  # the caller has imported pydantic already
+
+    cached = lookup(raw) if raw is not None else None
+    if cached is None:
+        return None
+    data_json, lines = cached
+    try:
+        return model.model_validate_json(data_json, context=context), lines
+    except ValidationError:
+        return None
+
+
 def store(raw: bytes, data: object, lines: dict[tuple, int]) -> None:
     """Remember the parse of these bytes; never raises."""
     entry = _entry(raw)

@@ -145,16 +145,11 @@ def _from_cache(path: Path, raw: bytes | None) -> tuple[Settings | None, YamlDoc
     Only files whose settings validated are stored, so a hit never hides a message; an entry
     that does not validate (damaged, or from another release) is a miss and gets replaced.
     """
-    cached = settings_cache.lookup(raw) if raw is not None else None
-    if cached is None:
+    # Every rule runs again except the email syntax check (see settings.text_rules).
+    hit = settings_cache.validated(raw, Settings, context={ADDRESSES_CHECKED: True})
+    if hit is None:
         return None, None
-    data_json, lines = cached
-    try:
-        # pydantic validates JSON in Rust, without building Python objects first. Every rule runs
-        # again except the email syntax check (see settings.text_rules).
-        settings = Settings.model_validate_json(data_json, context={ADDRESSES_CHECKED: True})
-    except ValidationError:
-        return None, None
+    settings, lines = hit
     return settings, YamlDocument(path=path, data=None, lines=lines)
 
 
