@@ -17,11 +17,12 @@ PACKAGE = Path(__file__).resolve().parents[1] / "generator"
 # Lower ranks may be imported by higher ones, never the other way round.
 RANK = {
     "generator": 0, "generator.errors": 0, "generator.atomic": 0, "generator.dates": 0,
-    "generator.resources": 0, "generator.image": 0, "generator.digests": 0, "generator.document.model": 0,
+    "generator.resources": 0, "generator.image": 0, "generator.digests": 0, "generator.pydantic_plugins": 0,
+    "generator.document.model": 0,
     "generator.settings": 1, "generator.library": 2, "generator.policy": 3, "generator.document": 4,
     "generator.signing.fields": 4,  # the signature fields the PDF writer adds; imports only errors
     "generator.render": 5, "generator.register": 5, "generator.signing": 6,
-    "generator.build": 7, "generator.build_cache": 7, "generator.audit": 7, "generator.web": 8, "generator.cli": 9,
+    "generator.build": 7, "generator.build_cache": 7, "generator.build_schedule": 7, "generator.audit": 7, "generator.web": 8, "generator.cli": 9,
 }
 # Same rank, still forbidden: writers and the register never import each other.
 APART = {("generator.render", "generator.register"), ("generator.register", "generator.render")}
