@@ -249,7 +249,7 @@ def test_a_damaged_remembered_text_is_assembled_again(runner, marac_copy, tmp_pa
     assert status_json(runner, folder) == good  # from the replaced entries
 
 
-def test_a_status_whose_text_is_remembered_imports_no_template_engine(marac_copy, runner, tmp_path):
+def test_a_status_whose_text_and_files_are_remembered_imports_no_template_engine_and_no_yaml(marac_copy, runner, tmp_path):
     import os
     import subprocess
     import sys
@@ -258,10 +258,27 @@ def test_a_status_whose_text_is_remembered_imports_no_template_engine(marac_copy
     assert issue(runner, folder, "mop", date=days_ago(10)).exit_code == 0
     program = ("import sys\nfrom generator.cli import main\n"
                f"try:\n    main(['status', {str(folder)!r}], standalone_mode=False)\nexcept SystemExit:\n    pass\n"
-               "print([m for m in ('jinja2', 'markdown_it') if m in sys.modules], file=sys.stderr)\n")
+               "print([m for m in ('jinja2', 'markdown_it', 'yaml') if m in sys.modules], file=sys.stderr)\n")
     env = {**os.environ, "MARAC_CACHE_DIR": str(tmp_path / "cache")}
     runs = [subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, env=env, check=True)
             for _ in range(2)]
-    assert runs[0].stderr.strip().endswith("['jinja2', 'markdown_it']")
+    assert runs[0].stderr.strip().endswith("['jinja2', 'markdown_it', 'yaml']")
     assert runs[1].stderr.strip().endswith("[]")
     assert runs[0].stdout == runs[1].stdout
+
+
+def test_a_register_edited_into_a_broken_entry_is_refused_though_its_last_parse_is_cached(
+        runner, marac_copy, tmp_path, monkeypatch):
+    monkeypatch.setenv("MARAC_CACHE_DIR", str(tmp_path / "cache"))
+    folder = marac_copy("westmere")
+    assert issue(runner, folder, "mop", date=days_ago(10)).exit_code == 0
+    assert runner.invoke(main, ["status", str(folder)]).exit_code == 0  # editions.yaml's parse is cached now
+    index = folder / "editions" / "editions.yaml"
+    text = index.read_text(encoding="utf-8")
+    assert "fingerprint:" in text
+    index.write_text(text.replace("fingerprint:", "fingerprnt:", 1), encoding="utf-8")
+    for _ in range(2):  # and the broken file's parse is never stored
+        result = runner.invoke(main, ["status", str(folder)])
+        assert result.exit_code == 1
+        assert "fingerprnt" in result.output and "did you mean 'fingerprint'?" in result.output
+        assert "Traceback" not in result.output

@@ -22,7 +22,8 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 
 from ..atomic import UnreadableFile, read_bounded, write_atomic
 from ..errors import Problem, RegisterError
-from ..settings.yaml_source import YamlReadError, dotted_path, read_yaml
+from ..settings import cache as parse_cache
+from ..settings.yaml_source import YamlDocument, YamlReadError, dotted_path, read_yaml
 
 LOCK_WAIT_SECONDS = 60
 # The register may be far larger than a marac.yaml: about 500 bytes per signature, so this holds
@@ -140,10 +141,13 @@ def read_entries(path: Path, key: str, model: type[Entry]) -> list[tuple[Entry, 
     if not raw.strip() or all(not line.strip() or line.lstrip().startswith(b"#") for line in raw.splitlines()):
         raise RegisterError(f"{heading}\n{name}: is empty; restore it from your backup, or delete "
                             "it if you really mean to start again with no records")
-    try:
-        source = read_yaml(path, name, max_bytes=MAX_REGISTER_BYTES, raw=raw)
-    except YamlReadError as exc:
-        raise RegisterError(f"{heading}\n{exc.problem.render()}") from None
+    source, from_cache = _parsed(path, name, raw), True
+    if source is None:
+        from_cache = False
+        try:
+            source = read_yaml(path, name, max_bytes=MAX_REGISTER_BYTES, raw=raw)
+        except YamlReadError as exc:
+            raise RegisterError(f"{heading}\n{exc.problem.render()}") from None
     problems = []
     unknown = sorted(set(source.data) - {key})
     for extra in unknown:
@@ -165,7 +169,27 @@ def read_entries(path: Path, key: str, model: type[Entry]) -> list[tuple[Entry, 
     if problems:
         problems.sort(key=lambda p: p.line or 0)
         raise RegisterError("\n".join([heading] + [p.render() for p in problems]))
+    if not from_cache:
+        parse_cache.store(raw, source.data, source.lines)  # only a file whose every entry validated
     return entries
+
+
+def _parsed(path: Path, name: str, raw: bytes) -> YamlDocument | None:
+    """Return the parse of these exact bytes from the parse cache, or None on a miss.
+
+    ``marac status`` reads the editions index and the ledger every time; a hit needs no PyYAML.
+    Only files whose every entry validated are stored, and every entry of a hit is validated
+    again, so a hit never hides a problem; an entry that is not a mapping is a miss."""
+    import json
+
+    cached = parse_cache.lookup(raw)
+    if cached is None:
+        return None
+    try:
+        data = json.loads(cached[0])
+    except ValueError:
+        return None
+    return YamlDocument(path=path, data=data, lines=cached[1]) if isinstance(data, dict) else None
 
 
 def _message(error: dict, model: type[Entry]) -> str:
