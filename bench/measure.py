@@ -41,6 +41,16 @@ class Run:
     code: int
     stdout: str
     stderr: str
+    # The PSS (MiB) of each process at the moment of the peak: the command first, then its
+    # descendants in the order found (for a build: the parent, then its workers).
+    pss_parts_mib: tuple[float, ...] = ()
+
+    def parts(self) -> str:
+        """Return the peak's processes as 'parent 52 + 130 + 118 MiB' (empty if one process)."""
+        if len(self.pss_parts_mib) < 2:
+            return ""
+        first, *rest = self.pss_parts_mib
+        return f"parent {first:.0f} + " + " + ".join(f"{part:.0f}" for part in rest) + " MiB"
 
 
 def _children_map() -> dict[int, list[int]]:
@@ -60,20 +70,25 @@ def _children_map() -> dict[int, list[int]]:
 
 def tree_pss_kib(root: int) -> int:
     """Return the PSS (KiB) summed over ``root`` and all its live descendants."""
+    return sum(tree_pss_parts_kib(root))
+
+
+def tree_pss_parts_kib(root: int) -> list[int]:
+    """Return the PSS (KiB) of ``root`` and of each live descendant, ``root`` first."""
     children = _children_map()
-    total, stack = 0, [root]
-    while stack:
-        pid = stack.pop()
-        stack.extend(children.get(pid, ()))
+    parts, queue = [], [root]
+    while queue:
+        pid = queue.pop(0)
+        queue.extend(children.get(pid, ()))
         try:
             with open(f"/proc/{pid}/smaps_rollup", "rb") as stream:
                 for line in stream:
                     if line.startswith(b"Pss:"):
-                        total += int(line.split()[1])
+                        parts.append(int(line.split()[1]))
                         break
         except OSError:
             continue
-    return total
+    return parts
 
 
 def run(command: list[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> Run:
@@ -86,12 +101,14 @@ def run(command: list[str], env: dict[str, str] | None = None, cwd: Path | None 
                                    preexec_fn=lambda: os.sched_setaffinity(0, CORES))
         # Memory is sampled by a thread while this one blocks in wait4, so the wall time is the
         # moment the process exits, not the next poll (a 50 ms poll made a 60 ms command read 105 ms).
-        peak = [0]
+        peak: list[list[int]] = [[]]
         done = threading.Event()
 
         def sample() -> None:
             while not done.is_set():
-                peak[0] = max(peak[0], tree_pss_kib(process.pid))
+                parts = tree_pss_parts_kib(process.pid)
+                if sum(parts) > sum(peak[0]):
+                    peak[0] = parts
                 done.wait(POLL_SECONDS)
 
         sampler = threading.Thread(target=sample, daemon=True)
@@ -103,8 +120,9 @@ def run(command: list[str], env: dict[str, str] | None = None, cwd: Path | None 
         process.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
-        return Run(wall, usage.ru_utime + usage.ru_stime, peak[0] / 1024, process.returncode,
-                   out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"))
+        return Run(wall, usage.ru_utime + usage.ru_stime, sum(peak[0]) / 1024, process.returncode,
+                   out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"),
+                   tuple(part / 1024 for part in peak[0]))
 
 
 def checked(command: list[str], **kwargs) -> Run:

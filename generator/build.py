@@ -39,13 +39,6 @@ from .render import extension, writer
 from .settings.loader import LoadedSettings
 
 
-# A worker's heap grows slowly over the documents it lays out (WeasyPrint and Pango leave freed
-# memory that cannot go back to the system), so after this many documents a pool's workers are
-# replaced by new ones forked from this process. A new worker costs about 0.2 s of its first
-# document; a national build of 900 documents replaces its workers about 20 times.
-DOCUMENTS_PER_POOL = 40
-
-
 @dataclass(frozen=True)
 class BuiltFile:
     """One output file: which Marac, document and format, where, and whether it was skipped."""
@@ -230,30 +223,18 @@ def _run(units: list[_Unit], jobs: int | None, progress):
     # a worker writes to every object it visits. Frozen objects are never visited, so the parent's
     # imports (WeasyPrint, python-docx, the settings) stay shared instead of being copied per worker.
     gc.freeze()
-    pools: list[ProcessPoolExecutor] = []
-
-    def new_pool() -> ProcessPoolExecutor:
-        pools.append(ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_started,
-                                         initargs=(os.getpid(),)))
-        return pools[-1]
-
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_started,
+                               initargs=(os.getpid(),))
     try:
         schedule = Schedule(units, kind_of=lambda unit: unit.kind)
         done_count = 0
-        pool, started_in_pool = new_pool(), 0
         running: dict = {}  # future -> unit; units start as workers come free (build_schedule)
         stop = False
         while running or (schedule and not stop):
             while schedule and not stop and len(running) < jobs:
-                if started_in_pool == DOCUMENTS_PER_POOL:
-                    # Its workers leave once their document is done; new ones start from this
-                    # process's memory, not from what WeasyPrint has left behind in them.
-                    pool.shutdown(wait=False)
-                    pool, started_in_pool = new_pool(), 0
                 unit = schedule.take(heavy_running=sum(schedule.is_heavy(u) for u in running.values()))
                 try:
                     running[pool.submit(_build_unit, unit)] = unit
-                    started_in_pool += 1
                 except RuntimeError as exc:  # BrokenProcessPool: a worker was killed from outside
                     stop = True
                     yield unit, [], f"a build process stopped unexpectedly ({type(exc).__name__}: {exc})"
@@ -268,8 +249,7 @@ def _run(units: list[_Unit], jobs: int | None, progress):
                 stop = stop or bool(error)
                 yield unit, files, error
     finally:
-        for pool in pools:
-            pool.shutdown(wait=True, cancel_futures=True)
+        pool.shutdown(wait=True, cancel_futures=True)
         gc.unfreeze()  # a long-lived process (the web app) must still collect what it had then
 
 
