@@ -145,6 +145,8 @@ def test_exported_dashboard_shows_a_marac_failing_the_gate_as_one_error_row_firs
     assert f"(settings: {(failing / 'marac.yaml').as_posix()})" in text
     assert f"marac check {failing.as_posix()}" in text
     assert '<span class="status status-error">Fails the policy gate</span>' in text
+    # the row is marked at its left edge, as an overdue one is, in the colour of its status
+    assert ".row-error th { border-left: 6px solid var(--error); }" in text
     assert "Error 1" in text and "Cannot be read" not in text
     # The findings are the ones `marac reviews` reports for this Marac, word for word.
     [error] = collect_reviews([str(failing)], dt.date.fromisoformat(TODAY)).errors
