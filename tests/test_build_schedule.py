@@ -63,13 +63,31 @@ def test_a_protocols_only_build_still_uses_every_worker():
     assert finished == 15.0
 
 
-def test_a_parallel_build_in_schedule_order_writes_what_one_process_writes(marac_copy, tmp_path):
+def test_a_parallel_build_that_replaces_its_workers_writes_what_one_process_writes(marac_copy, tmp_path, monkeypatch):
+    from concurrent.futures import ProcessPoolExecutor
+
     from generator import build
 
     marac_copy("westmere")
     folder = marac_copy("northbridge").parent
     single = build.build_many([str(folder)], tmp_path / "single", ("docx",), jobs=1)
+    pools, alive = [], []
+
+    class CountedPool(ProcessPoolExecutor):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            pools.append(self)
+
+        def submit(self, *args, **kwargs):
+            # never two pools' documents at once: every earlier pool has been shut down
+            alive.append(sum(not pool._shutdown_thread for pool in pools))
+            return super().submit(*args, **kwargs)
+
+    monkeypatch.setattr(build, "ProcessPoolExecutor", CountedPool)
+    monkeypatch.setattr(build, "DOCUMENTS_PER_POOL", 2)
     parallel = build.build_many([str(folder)], tmp_path / "parallel", ("docx",), jobs=2)
+    assert len(pools) == 3  # six documents, two to a pool
+    assert alive == [1] * 6
     assert len(parallel) == len(single) == 6 and not any(item.skipped for item in parallel)
     for item in single:
         twin = tmp_path / "parallel" / item.path.relative_to(tmp_path / "single")
