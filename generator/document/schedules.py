@@ -19,27 +19,13 @@ from ..dates import add_months, long_date
 from ..library.typography import typographic_quotes as _typo
 from ..settings.schema import Person, Representative, Settings
 from .model import Block, Document, Heading, ListBlock, PageBreak, Paragraph, Run, Table
+from .schedule_names import SCHEDULES_OF, TITLES
 
 ANCHOR_PREFIX = "schedule-"
 REVISED_STYLE = "small"
 DECLARATION_ROWS = 10  # blank lines on the attendance sheet for one meeting
 DASH_CHECKLIST = "the SafeLives Dash risk identification checklist (Dash RIC)"
 
-# Which schedules each document prints, in order.
-SCHEDULES_OF = {
-    "mop": ("contacts", "signatories", "representatives", "pathways", "referral", "declaration"),
-    "isa": ("contacts", "signatories", "representatives", "referral"),
-    "annex": ("contacts", "signatories", "pathways"),
-}
-TITLES = {
-    "contacts": "Contacts, meetings and venue",
-    "signatories": "Signatories",
-    "representatives": "Agency representatives and deputies",
-    "pathways": "Specialist pathways: contact details",
-    "referral": "Referral route",
-    "declaration": "Confidentiality and attendance declaration",
-    "history": "Version history",
-}
 OUTSIDE_NOTE = ("This schedule is not part of the text partners sign. The coordinator keeps it up to date; "
                 "a change to it does not need partners to sign again.")
 

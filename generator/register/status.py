@@ -141,9 +141,7 @@ def _document_status(loaded: LoadedSettings, library: Library, kind: str, editio
 
 
 def _schedule_title(name: str) -> str:
-    # Imported here: only a Marac with schedules on record has any to name, and the schedules
-    # module brings the whole document model with it.
-    from ..document.schedules import TITLES
+    from ..document.schedule_names import TITLES  # plain data: not the schedules' builder
 
     return TITLES.get(name, name)
 
