@@ -141,9 +141,9 @@ def read_entries(path: Path, key: str, model: type[Entry]) -> list[tuple[Entry, 
     if not raw.strip() or all(not line.strip() or line.lstrip().startswith(b"#") for line in raw.splitlines()):
         raise RegisterError(f"{heading}\n{name}: is empty; restore it from your backup, or delete "
                             "it if you really mean to start again with no records")
-    source, from_cache = _parsed(path, name, raw), True
-    if source is None:
-        from_cache = False
+    source = _parsed(path, name, raw)
+    from_cache = source is not None
+    if not from_cache:
         try:
             source = read_yaml(path, name, max_bytes=MAX_REGISTER_BYTES, raw=raw)
         except YamlReadError as exc:
