@@ -23,7 +23,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from ..atomic import UnreadableFile, read_bounded, write_atomic
 from ..errors import Problem, RegisterError
 from ..settings import cache as parse_cache
-from ..settings.yaml_source import YamlDocument, YamlReadError, dotted_path, read_yaml
+from ..settings.yaml_source import YamlReadError, dotted_path, read_yaml
 
 LOCK_WAIT_SECONDS = 60
 # The register may be far larger than a marac.yaml: about 500 bytes per signature, so this holds
@@ -141,7 +141,9 @@ def read_entries(path: Path, key: str, model: type[Entry]) -> list[tuple[Entry, 
     if not raw.strip() or all(not line.strip() or line.lstrip().startswith(b"#") for line in raw.splitlines()):
         raise RegisterError(f"{heading}\n{name}: is empty; restore it from your backup, or delete "
                             "it if you really mean to start again with no records")
-    source = _parsed(path, name, raw)
+    # status reads the editions index and the ledger every time: a cached parse needs no PyYAML.
+    # Only a file whose every entry validated is stored, and every entry is validated again.
+    source = parse_cache.document(raw, path)
     from_cache = source is not None
     if not from_cache:
         try:
@@ -172,24 +174,6 @@ def read_entries(path: Path, key: str, model: type[Entry]) -> list[tuple[Entry, 
     if not from_cache:
         parse_cache.store(raw, source.data, source.lines)  # only a file whose every entry validated
     return entries
-
-
-def _parsed(path: Path, name: str, raw: bytes) -> YamlDocument | None:
-    """Return the parse of these exact bytes from the parse cache, or None on a miss.
-
-    ``marac status`` reads the editions index and the ledger every time; a hit needs no PyYAML.
-    Only files whose every entry validated are stored, and every entry of a hit is validated
-    again, so a hit never hides a problem; an entry that is not a mapping is a miss."""
-    import json
-
-    cached = parse_cache.lookup(raw)
-    if cached is None:
-        return None
-    try:
-        data = json.loads(cached[0])
-    except ValueError:
-        return None
-    return YamlDocument(path=path, data=data, lines=cached[1]) if isinstance(data, dict) else None
 
 
 def _message(error: dict, model: type[Entry]) -> str:

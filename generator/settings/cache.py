@@ -24,6 +24,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..atomic import UnreadableFile, read_bounded, write_atomic
+from .yaml_source import YamlDocument
 
 
 # An entry holds one parsed file (at most 1 MB of YAML) as JSON, or its line map.
@@ -133,6 +134,20 @@ def validated(raw: bytes | None, model, context: dict | None = None):
         return model.model_validate_json(data_json, context=context), lines
     except ValidationError:
         return None
+
+
+def document(raw: bytes, path: Path) -> YamlDocument | None:
+    """Return the parse stored for these exact bytes as the YAML reader's ``YamlDocument`` (data
+    and line map), or None on a miss, or when the entry is not JSON of a mapping. The caller
+    validates the data; the cache only spares it PyYAML."""
+    cached = lookup(raw)
+    if cached is None:
+        return None
+    try:
+        data = json.loads(cached[0])
+    except ValueError:
+        return None
+    return YamlDocument(path=path, data=data, lines=cached[1]) if isinstance(data, dict) else None
 
 
 def store(raw: bytes, data: object, lines: dict[tuple, int]) -> None:
