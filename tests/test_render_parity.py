@@ -108,7 +108,8 @@ def without_contents_list(text: str) -> str:
         if stripped == "Contents":
             in_contents = True
             continue
-        if in_contents and (not stripped or re.search(r"(\.\s*){3,}\d+$", stripped)):
+        # A contents line ends with its page number (the dots before it are a background image).
+        if in_contents and (not stripped or re.search(r"\s\d{1,3}$", stripped)):
             continue
         in_contents = False
         kept.append(line)

@@ -156,6 +156,27 @@ def test_bookmarks_are_the_headings_with_their_numbers(example):
     assert any(title.startswith("1 ") for _, title in expected)
 
 
+def test_contents_gives_each_heading_and_the_page_it_starts_on(example):
+    """Each contents line reads number, heading, page: the page its bookmark goes to. WeasyPrint 70
+    resolves target-counter() to 0 in a flex container's own ::after (the contents lines are flex
+    containers), and the dots are a background, so a line holds no dot as text."""
+    reader = pypdf.PdfReader(io.BytesIO(example.data))
+
+    def flatten(items):
+        for item in items:
+            if isinstance(item, list):
+                yield from flatten(item)
+            else:
+                yield f"{item.title} {reader.get_destination_page_number(item) + 1}"
+
+    expected = list(flatten(reader.outline))
+    lines = [line.strip() for line in example.body_text.splitlines()]
+    start = lines.index("Contents") + 1
+    listed = [line for line in lines[start:] if line][:len(expected)]
+    assert listed == expected
+    assert len(expected) > 5 and not any(line.endswith(" 0") for line in listed)
+
+
 def test_tagged_titled_dated_and_in_british_english(example):
     meta = example.document.meta
     with pikepdf.open(io.BytesIO(example.data)) as source:
