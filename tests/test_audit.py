@@ -66,6 +66,26 @@ def test_a_draft_pdf_is_read_without_its_diagonal_watermark(built_examples):
     assert not any(t.strip() in ("D", "R", "A", "F", "T") for t in passages)
 
 
+def test_contents_lines_without_dots_as_text_are_not_passages(built_examples, tmp_path):
+    """A contents entry repeats a heading found later; its dots may be drawn (marac's own PDFs),
+    a tab or nothing, so the line is known by its page number set flush right after a wide gap."""
+    passages = read_pdf(built_examples / "northbridge" / f"northbridge-{STEMS['mop']}.pdf").passages
+    after = passages[[p.text for p in passages].index("Contents") + 1]
+    assert (after.number, after.text) == ("1", "Purpose and aims") and after.page > 2
+    from weasyprint import HTML  # a contents list with no dots at all, and body lines ending in numbers
+
+    path = tmp_path / "plain-contents.pdf"
+    HTML(string="""<style>p.toc { display: flex; justify-content: space-between; margin: 0 }</style>
+        <h1>Contents</h1><p class="toc"><span>Referral criteria</span><span>4</span></p>
+        <p class="toc"><span>Information sharing</span><span>12</span></p>
+        <h2>Quorum</h2><p>The Marac is quorate when agencies from at least 5</p>
+        <p>A case is heard again if a new incident is reported within 12 months, as in section 4</p>""").write_pdf(path)
+    texts = [p.text for p in read_pdf(path).passages]
+    assert not any("Referral criteria" in t or "Information sharing" in t for t in texts), texts
+    assert "The Marac is quorate when agencies from at least 5" in texts
+    assert any(t.endswith("as in section 4") for t in texts)
+
+
 def _delete_top_section(source: Path, target: Path, words: str) -> None:
     """Remove from a built DOCX the top-level section whose heading contains ``words``."""
     word = docx.Document(str(source))

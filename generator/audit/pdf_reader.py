@@ -19,6 +19,7 @@ from .reader import AuditError, ReadDocument, _PassageBuilder
 _BULLET = re.compile(r"^\s*([•▪◦‣∙·\-–*]|\(?[a-z]\)|\(?[ivx]+\)|\d+\))\s+")
 _NUMBERED = re.compile(r"^\s*\d{1,3}(\.\d{1,3}){0,3}\.?\s+\S")
 _LEADER = re.compile(r"\.{6,}\s*\d+\s*$")
+_PAGE_NUMBER = re.compile(r"^(\d{1,3}|[ivxlc]{1,7})$", re.IGNORECASE)
 _MARGIN = 0.085  # top and bottom share of the page where running headers and footers sit
 
 
@@ -84,6 +85,7 @@ def _read_page(page, number: int, builder: _PassageBuilder) -> None:
     kind = "paragraph"
     last_bottom = None
     left = min(line["x0"] for line in lines)
+    right = max(line["x1"] for line in lines)
 
     level = 2
 
@@ -101,7 +103,7 @@ def _read_page(page, number: int, builder: _PassageBuilder) -> None:
             continue  # running header or footer
         heading = size > body + 0.5 or all("bold" in c["fontname"].lower() for c in chars)
         line_kind = "heading" if heading else ("list" if _BULLET.match(line["text"]) else "paragraph")
-        if _LEADER.search(line["text"]):
+        if _LEADER.search(line["text"]) or _contents_line(chars, right, size):
             continue  # a table of contents line: its text is the heading, found again later
         gap = line["top"] - last_bottom if last_bottom is not None else 0
         numbered = line_kind == "paragraph" and line["x0"] <= left + 2 and _NUMBERED.match(line["text"])
@@ -121,6 +123,21 @@ def _read_page(page, number: int, builder: _PassageBuilder) -> None:
         current.append(text)
         last_bottom = line["bottom"]
     flush()
+
+
+def _contents_line(chars, right: float, size: float) -> bool:
+    """Return whether a line is a contents entry whose dots are not text: it ends in a page number
+    set flush right, after a gap of at least three type sizes (drawn dots, a tab, or nothing)."""
+    last_word: list = []
+    for char in reversed(chars):
+        if last_word and char["x1"] < last_word[-1]["x0"] - size * 0.15:
+            break
+        last_word.append(char)
+    number = "".join(c["text"] for c in reversed(last_word))
+    if len(last_word) == len(chars) or not _PAGE_NUMBER.match(number):
+        return False
+    gap = last_word[-1]["x0"] - chars[len(chars) - len(last_word) - 1]["x1"]
+    return gap >= size * 3 and last_word[0]["x1"] >= right - size * 0.5
 
 
 def _body_size(lines) -> float:
