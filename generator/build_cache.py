@@ -2,9 +2,9 @@
 
 Each output file gets two keys, both SHA-256:
 - the input key, over every file and version that determines its bytes (``INPUTS``, the one list
-  of them): the Marac's settings and the files they name, its register, the clause library,
-  templates, fonts, document kind, format, and the tool's and libraries' versions. Nothing is
-  assembled to compute it, so a build where nothing changed renders and assembles nothing;
+  of them): the Marac's settings, the files they name, its logo and house style, its register, the
+  clause library, templates, fonts, document kind, format, and the tool's and libraries' versions.
+  Nothing is assembled to compute it, so a build where nothing changed renders and assembles nothing;
 - the content key, over the assembled document itself and what the writer adds (``RENDER_INPUTS``).
   When the input key has changed (a Marac's settings were edited), the document is assembled and
   rendered only if its content key changed too: an edit that changes the ISA only rebuilds the ISA.
@@ -79,6 +79,10 @@ INPUTS: tuple[tuple[str, Callable[[Target], object]], ...] = (
     ("clause library", lambda t: _folder_digest(data_dir("clauses"))),
     ("settings file", lambda t: _file_digest(t.loaded.source.path)),
     ("files the settings name", lambda t: _named_files(t.loaded)),
+    # What the loader read from the folder itself, whether a setting names it or not: logo.png
+    # found beside marac.yaml, and the house-style reference.docx (which only DOCX reads).
+    ("logo", lambda t: _logo_digest(t.loaded)),
+    ("house style", lambda t: _bytes_digest(t.loaded.house_style) if t.format == "docx" else None),
     ("register", lambda t: [_folder_digest(t.loaded.folder / name) for name in REGISTER_FOLDERS]),
     ("document", lambda t: t.kind),
 )
@@ -190,7 +194,9 @@ def _named_files(loaded: LoadedSettings) -> dict[str, str]:
     folder = loaded.folder
     root = folder.resolve()
     found: dict[str, str] = {}
-    for value in _strings(loaded.source.data):
+    # From the validated settings, not the parsed YAML: a parse from the settings cache carries no
+    # raw data, and a key must not depend on whether the parse was cached.
+    for value in _strings(loaded.settings.model_dump(mode="json", by_alias=True)):
         if len(value) > 255 or "\n" in value or "\0" in value or value == loaded.source.path.name:
             continue
         try:
@@ -200,6 +206,15 @@ def _named_files(loaded: LoadedSettings) -> dict[str, str]:
         except (OSError, ValueError, RuntimeError):
             continue
     return found
+
+
+def _logo_digest(loaded: LoadedSettings) -> dict[str, str] | None:
+    logo = loaded.logo
+    return None if logo is None else {"sha256": _bytes_digest(logo.data), "type": logo.media_type, "alt": logo.alt}
+
+
+def _bytes_digest(data: bytes | None) -> str | None:
+    return None if data is None else hashlib.sha256(data).hexdigest()
 
 
 def _strings(data, depth: int = 0):

@@ -17,6 +17,8 @@ import generator.build_cache as build_cache
 from generator.build_cache import MANIFEST_NAME
 from generator.cli import main
 
+from test_title_page import TODAY, png_logo  # tests/ is on sys.path (no package)
+
 STEMS = ("operating-protocol", "information-sharing-agreement", "immigration-status-annex")
 
 
@@ -198,21 +200,74 @@ def test_fonts_count_for_pdf_only(two_maracs, monkeypatch):
 
 
 def test_a_file_the_settings_name_is_an_input(two_maracs):
-    """A logo (or any file a setting names in the Marac's folder) changes the key when it changes,
-    whatever the setting is called."""
-    from types import SimpleNamespace
-
-    from generator.settings.yaml_source import read_yaml
+    """A file a setting names in the Marac's folder changes the key when it changes, whatever the
+    setting is called, and whether or not the settings parse came from the settings cache."""
+    from generator.settings import cache as settings_cache
+    from generator.settings.loader import load_settings
 
     folder = two_maracs / "westmere"
     settings = folder / "marac.yaml"
-    settings.write_text(settings.read_text(encoding="utf-8") + "logo: {file: logo.png}\n", encoding="utf-8")
-    loaded = SimpleNamespace(folder=folder, source=read_yaml(settings, "marac.yaml"))
-    (folder / "logo.png").write_bytes(b"\x89PNG one")
-    first = build_cache._named_files(loaded)
-    (folder / "logo.png").write_bytes(b"\x89PNG two")
-    second = build_cache._named_files(loaded)
-    assert set(first) == {"logo.png"} and first != second
+    settings.write_text(settings.read_text(encoding="utf-8").replace(
+        "  slug: westmere\n", "  slug: westmere\n  logo: art/mark.png\n", 1), encoding="utf-8")
+    (folder / "art").mkdir()
+    (folder / "art" / "mark.png").write_bytes(png_logo(300, 100))
+    fresh = build_cache._named_files(load_settings(settings, TODAY))
+    assert settings_cache.lookup(settings.read_bytes()) is not None  # the next load is a cache hit
+    cached = build_cache._named_files(load_settings(settings, TODAY))
+    (folder / "art" / "mark.png").write_bytes(png_logo(200, 100))
+    changed = build_cache._named_files(load_settings(settings, TODAY))
+    assert set(fresh) == {"art/mark.png"} and fresh == cached != changed
+
+
+def _logo_in(docx_file: Path) -> bytes:
+    import zipfile
+
+    with zipfile.ZipFile(docx_file) as package:
+        images = [name for name in package.namelist() if name.startswith("word/media/")]
+        assert len(images) == 1, images
+        return package.read(images[0])
+
+
+@pytest.mark.parametrize("named", [False, True], ids=["logo.png beside marac.yaml", "named by marac.logo"])
+def test_a_changed_logo_rebuilds_that_maracs_documents(build, two_maracs, named):
+    """Also when the settings come from the settings cache, which holds no raw YAML (the second
+    build below): an earlier key read the file names from the raw YAML and so missed the change."""
+    folder = two_maracs / "westmere"
+    if named:
+        settings = folder / "marac.yaml"
+        settings.write_text(settings.read_text(encoding="utf-8").replace(
+            "  slug: westmere\n", "  slug: westmere\n  logo: art/mark.png\n", 1), encoding="utf-8")
+        (folder / "art").mkdir()
+    logo = folder / ("art/mark.png" if named else "logo.png")
+    logo.write_bytes(png_logo(300, 100))
+    build(two_maracs)
+    assert written(build(two_maracs)) == set()
+    logo.write_bytes(png_logo(200, 100))
+    assert written(build(two_maracs)) == WESTMERE
+    assert _logo_in(build.output / "westmere" / "westmere-operating-protocol.docx") == png_logo(200, 100)
+
+
+def test_a_changed_house_style_rebuilds_that_maracs_docx_files_only(build, two_maracs):
+    """reference.docx beside marac.yaml is read by the DOCX writer only: its PDFs keep their key."""
+    import docx
+    from docx.shared import RGBColor
+
+    from generator.settings.loader import load_settings
+
+    folder = two_maracs / "westmere"
+    shutil.copy(build_cache.data_dir("templates") / "reference.docx", folder / "reference.docx")
+    build(two_maracs)
+    before = {fmt: build_cache.output_key(load_settings(folder / "marac.yaml", TODAY), "mop", fmt)
+              for fmt in ("docx", "pdf")}
+    style = docx.Document(folder / "reference.docx")
+    style.styles["Heading 1"].font.color.rgb = RGBColor(0x80, 0x00, 0x20)
+    style.save(folder / "reference.docx")
+    after = {fmt: build_cache.output_key(load_settings(folder / "marac.yaml", TODAY), "mop", fmt)
+             for fmt in ("docx", "pdf")}
+    assert after["docx"] != before["docx"] and after["pdf"] == before["pdf"]
+    assert written(build(two_maracs)) == WESTMERE
+    heading = docx.Document(build.output / "westmere" / "westmere-operating-protocol.docx").styles["Heading 1"]
+    assert heading.font.color.rgb == RGBColor(0x80, 0x00, 0x20)
 
 
 def test_hand_edited_or_deleted_output_is_rebuilt(build, two_maracs):
