@@ -259,6 +259,40 @@ def test_docx_download_and_preview_marked_draft(site):
     assert "unsafe-inline" in document.headers["content-security-policy"].split("style-src")[1].split(";")[0]
 
 
+def test_a_download_is_the_file_marac_build_writes(site, runner, tmp_path):
+    """The same bytes, so the same DRAFT mark and version history (an earlier download had neither)."""
+    from generator.cli import main
+
+    root, c = site
+    built = runner.invoke(main, ["build", str(root / "northbridge"), "-o", str(tmp_path / "out"),
+                                 "--format", "docx", "--jobs", "1"])
+    assert built.exit_code == 0, built.output
+    for kind, stem in [("mop", "operating-protocol"), ("isa", "information-sharing-agreement"),
+                       ("annex", "immigration-status-annex")]:
+        page = c.get(f"/m/northbridge/download/{kind}.docx")
+        assert page.status_code == 200
+        assert page.content == (tmp_path / "out" / "northbridge" / f"northbridge-{stem}.docx").read_bytes(), kind
+
+
+def test_a_changed_logo_is_in_the_next_download(site):
+    """Documents are remembered between requests until a file in the Marac's folder changes: the
+    logo beside marac.yaml is not in marac.yaml, and still reaches the next download."""
+    import io
+    import zipfile
+
+    from test_title_page import png_logo
+
+    def logo_in(content: bytes) -> bytes:
+        with zipfile.ZipFile(io.BytesIO(content)) as package:
+            return package.read(next(n for n in package.namelist() if n.startswith("word/media/")))
+
+    root, c = site
+    (root / "westmere" / "logo.png").write_bytes(png_logo(300, 100))
+    assert logo_in(c.get("/m/westmere/download/annex.docx").content) == png_logo(300, 100)
+    (root / "westmere" / "logo.png").write_bytes(png_logo(200, 100))
+    assert logo_in(c.get("/m/westmere/download/annex.docx").content) == png_logo(200, 100)
+
+
 def test_issue_sign_and_status(site):
     root, c = site
     fields = form_values(c.get("/m/westmere").text, "/m/westmere/issue")

@@ -1,7 +1,7 @@
 """Preview and downloads: the documents as HTML, DOCX, PDF, or all in one zip.
 
-The text comes from ``assemble`` and the writers ``marac build`` uses, after the same policy
-gate, so a download is the file the command would write. A document whose text is not its
+The text comes from ``assemble``, ``register_view`` and the writers ``marac build`` uses, after
+the same policy gate, so a download is the file the command would write. A document whose text is not its
 issued edition's is marked as a draft on the preview page (a document no edition has been issued
 for, such as the annex today, counts as a draft).
 """
@@ -9,7 +9,9 @@ for, such as the annex today, counts as a draft).
 from __future__ import annotations
 
 import io
+import os
 import zipfile
+from pathlib import Path
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -19,11 +21,9 @@ from starlette.routing import Route
 from ..build import output_path
 from ..document.assemble import assemble
 from ..document.model import Document
-from ..errors import MaracError, PolicyError
+from ..errors import PolicyError
 from ..policy.gate import gate_one, require_clean
-from ..register.editions import index_path
-from ..register.ledger import ledger_path
-from ..register.status import marac_status
+from ..register.drafts import register_view
 from ..render import writer
 from .dashboard import file_stamp
 from .safety import CSP_DOCUMENT, Refused
@@ -33,31 +33,25 @@ DOWNLOADS = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessi
              "pdf": "application/pdf"}
 
 
-def drafts(site: Site, loaded) -> dict[str, bool]:
-    """Return, per signed document, whether today's text is NOT its issued edition (a draft)."""
-    try:
-        status = marac_status(loaded, site.library)
-    except MaracError:
-        return {}
-    return {doc.document: not doc.current_text_matches for doc in status.documents}
-
-
 _CACHE: dict[tuple, tuple[Document, bool]] = {}
 
 
 def _document(site: Site, key: str, kind: str) -> tuple[Document, bool]:
     """Return the assembled document and whether it is a draft, after the policy gate.
 
-    Remembered until marac.yaml, editions.yaml or signatures.yaml change, so the preview page
-    and the document in its frame assemble the text once. Refuses (``Refused``) an unknown
-    document and settings with errors.
+    Remembered until a file in the Marac's folder changes (its settings, logo, house style or
+    register), so the preview page and the document in its frame assemble the text once.
+    Refuses (``Refused``) an unknown document and settings with errors, and (``RegisterError``)
+    a damaged register.
     """
     if kind not in site.library.documents:
         raise Refused(404, f"There is no document '{kind}'; the documents are {', '.join(site.library.documents)}.")
     config = site.config(key)
     folder = config.parent
-    stamp = (str(config.resolve()), kind, file_stamp(config), file_stamp(index_path(folder)), file_stamp(ledger_path(folder)),
-             site.library.version, site.day())
+    files = folder_stamp(folder)
+    stamp = (str(config.resolve()), kind, files, site.library.version, site.day())
+    if files is None:  # too many files to watch: assemble every time rather than risk a stale file
+        return _assembled(site, config, kind)
     if stamp not in _CACHE:
         while len(_CACHE) >= 32:
             _CACHE.pop(next(iter(_CACHE)))
@@ -72,9 +66,30 @@ def _assembled(site: Site, config, kind: str) -> tuple[Document, bool]:
     except PolicyError as exc:
         raise Refused(400, "The documents cannot be built until these are fixed on the settings page:\n"
                       + "\n".join(message_of(p) for p in exc.problems if p.severity == "error")) from None
-    document = assemble(loaded, site.library, kind)
-    # The files are exactly what marac build writes; the preview page carries the draft mark.
-    return document, document.meta.draft or drafts(site, loaded).get(kind, True)
+    # What marac build writes: the register's view (DRAFT unless this text is the issued edition,
+    # dated schedules, version history). A download is a page view, so nothing is recorded.
+    document = register_view(loaded, assemble(loaded, site.library, kind), site.day(), record=False)
+    return document, document.meta.draft
+
+
+# A Marac's folder holds a few files (settings, logo, reference.docx, the register); a folder
+# with more than this is not watched, and its documents are assembled on every request.
+_MOST_FILES_WATCHED = 2000
+
+
+def folder_stamp(folder: Path) -> tuple | None:
+    """Return (relative path, modification time, size) of every file under ``folder``, sorted: any
+    file a document reads from it (a logo named anywhere in it, reference.docx, the register)
+    changes the stamp. Returns None for a folder with more files than are watched."""
+    found = []
+    for root, dirs, names in os.walk(folder):
+        dirs.sort()
+        for name in sorted(names):
+            path = Path(root) / name
+            found.append((path.relative_to(folder).as_posix(), file_stamp(path)))
+            if len(found) > _MOST_FILES_WATCHED:
+                return None
+    return tuple(found)
 
 
 def _attachment(data: bytes, name: str, media_type: str) -> Response:
