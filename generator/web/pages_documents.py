@@ -1,9 +1,9 @@
 """Preview and downloads: the documents as HTML, DOCX, PDF, or all in one zip.
 
 The text comes from ``assemble``, ``register_view`` and the writers ``marac build`` uses, after
-the same policy gate, so a download is the file the command would write. A document whose text is not its
-issued edition's is marked as a draft on the preview page (a document no edition has been issued
-for, such as the annex today, counts as a draft).
+the same policy gate, so a download is the file the command would write. A document whose text
+is not its issued edition's is marked as a draft (a document no edition has been issued for, such
+as the annex today, counts as a draft).
 """
 
 from __future__ import annotations
