@@ -33,11 +33,12 @@ DOWNLOADS = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessi
              "pdf": "application/pdf"}
 
 
-_CACHE: dict[tuple, tuple[Document, bool]] = {}
+_CACHE: dict[tuple, Document] = {}
 
 
-def _document(site: Site, key: str, kind: str) -> tuple[Document, bool]:
-    """Return the assembled document and whether it is a draft, after the policy gate.
+def _document(site: Site, key: str, kind: str) -> Document:
+    """Return the document as marac build writes it (``meta.draft`` says whether it is a draft), after
+    the policy gate.
 
     Remembered until a file in the Marac's folder changes (its settings, logo, house style or
     register), so the preview page and the document in its frame assemble the text once.
@@ -59,7 +60,7 @@ def _document(site: Site, key: str, kind: str) -> tuple[Document, bool]:
     return _CACHE[stamp]
 
 
-def _assembled(site: Site, config, kind: str) -> tuple[Document, bool]:
+def _assembled(site: Site, config, kind: str) -> Document:
     result = gate_one(config, site.library, site.day())
     try:
         loaded = require_clean(result)
@@ -68,8 +69,7 @@ def _assembled(site: Site, config, kind: str) -> tuple[Document, bool]:
                       + "\n".join(message_of(p) for p in exc.problems if p.severity == "error")) from None
     # What marac build writes: the register's view (DRAFT unless this text is the issued edition,
     # dated schedules, version history). A download is a page view, so nothing is recorded.
-    document = register_view(loaded, assemble(loaded, site.library, kind), site.day(), record=False)
-    return document, document.meta.draft
+    return register_view(loaded, assemble(loaded, site.library, kind), site.day(), record=False)
 
 
 # A Marac's folder holds a few files (settings, logo, reference.docx, the register); a folder
@@ -101,12 +101,12 @@ def routes(site: Site) -> list[Route]:
 
     async def preview(request: Request):
         key, kind = request.path_params["key"], request.path_params["kind"]
-        document, draft = _document(site, key, kind)
+        document = _document(site, key, kind)
         return site.page(request, "preview.html", title=f"{document.meta.title}: preview", key=key, kind=kind,
-                         document=document, draft=draft)
+                         document=document, draft=document.meta.draft)
 
     async def html(request: Request):
-        document, _ = _document(site, request.path_params["key"], request.path_params["kind"])
+        document = _document(site, request.path_params["key"], request.path_params["kind"])
         return Response(writer("html")(document), media_type="text/html; charset=utf-8",
                         headers={"content-security-policy": CSP_DOCUMENT})
 
@@ -114,7 +114,7 @@ def routes(site: Site) -> list[Route]:
         fmt = request.path_params["fmt"]
         if fmt not in DOWNLOADS:
             raise Refused(404, "Documents download as docx or pdf.")
-        document, _ = _document(site, request.path_params["key"], request.path_params["kind"])
+        document = _document(site, request.path_params["key"], request.path_params["kind"])
         name = output_path(site.root, document, fmt).name
         return _attachment(await run_in_threadpool(writer(fmt), document), name, DOWNLOADS[fmt])
 
@@ -123,7 +123,7 @@ def routes(site: Site) -> list[Route]:
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for kind in site.library.documents:
-                document, _ = _document(site, key, kind)
+                document = _document(site, key, kind)
                 for fmt in DOWNLOADS:
                     info = zipfile.ZipInfo(output_path(site.root, document, fmt).name, date_time=(1980, 1, 1, 0, 0, 0))
                     archive.writestr(info, writer(fmt)(document), zipfile.ZIP_DEFLATED)
