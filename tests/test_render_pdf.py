@@ -157,9 +157,9 @@ def test_bookmarks_are_the_headings_with_their_numbers(example):
 
 
 def test_contents_gives_each_heading_and_the_page_it_starts_on(example):
-    """Each contents line reads number, heading, page: the page its bookmark goes to. WeasyPrint 70
-    resolves target-counter() to 0 in a flex container's own ::after (the contents lines are flex
-    containers), and the dots are a background, so a line holds no dot as text."""
+    """Each contents line reads number, heading, page: the page its bookmark goes to (never the 0
+    WeasyPrint 70 gives target-counter() in some boxes), and the dots are a background, so a line
+    holds no dot as text."""
     reader = pypdf.PdfReader(io.BytesIO(example.data))
 
     def flatten(items):
@@ -175,6 +175,26 @@ def test_contents_gives_each_heading_and_the_page_it_starts_on(example):
     listed = [line for line in lines[start:] if line][:len(expected)]
     assert listed == expected
     assert len(expected) > 5 and not any(line.endswith(" 0") for line in listed)
+
+
+def test_contents_page_numbers_are_flush_right_and_titles_line_up(example):
+    """The page numbers of the contents end at the right margin (20 mm), and every heading's title
+    starts in one column whatever its number's width: the layout a reader scans down."""
+    right_margin = A4[0] - 20 / 10 * CM
+    with pdfplumber.open(io.BytesIO(example.data)) as source:
+        words = source.pages[0].extract_words()
+    contents_top = next(word["bottom"] for word in words if word["text"] == "Contents")
+    lines: dict[int, list[dict]] = {}
+    for word in words:
+        if word["top"] > contents_top and word["bottom"] < A4[1] - 22 / 10 * CM:
+            lines.setdefault(round(word["top"]), []).append(word)
+    entries = [sorted(line, key=lambda word: word["x0"]) for line in lines.values()]
+    entries = [line for line in entries if line[-1]["text"].isdigit()]
+    assert len(entries) > 5
+    assert all(abs(line[-1]["x1"] - right_margin) < 0.5 for line in entries)
+    numbered = [line for line in entries if re.fullmatch(r"\d+", line[0]["text"]) and len(line) > 2]
+    assert numbered and len({round(line[1]["x0"], 1) for line in numbered}) == 1
+    assert all(line[-2]["x1"] < line[-1]["x0"] - 20 for line in entries)  # the dots' gap
 
 
 def test_tagged_titled_dated_and_in_british_english(example):
