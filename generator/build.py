@@ -1,8 +1,9 @@
-"""Build many Maracs: policy gate, build cache, assemble, render, atomic writes, parallel jobs.
+"""Build many Maracs: the plan (policy gate and build cache), assemble, render, atomic writes, parallel jobs.
 
 The gate runs over every Marac first, every time; if any has errors, nothing at all is written.
 Then each output whose inputs and file are unchanged since the last build is skipped
-(``build_cache``; ``force`` rebuilds all). A build that stops part-way says which files it wrote
+(``build_cache``; ``force`` rebuilds all). Both make the build's plan (``build_plan``), which a
+parallel build works out in a child process of its own. A build that stops part-way says which files it wrote
 and which it did not. Worker processes end when the process that started them dies.
 """
 
@@ -10,8 +11,8 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import gc
 import datetime as dt
+import gc
 import hashlib
 import multiprocessing
 import os
@@ -20,23 +21,23 @@ import sys
 import threading
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from dataclasses import dataclass
 from pathlib import Path
 
 from .atomic import write_atomic
-from .build_cache import Entry, Manifest, content_key, output_key
+from .build_cache import Manifest, content_key, shared_inputs
+from .build_plan import BuiltFile, Plan, Unit, make_plan, settings_of, target_path
 from .build_schedule import Schedule
 from .document.assemble import assemble
 from .document.model import Document
-from .errors import MaracError, PolicyError, RenderError
-from .output_guard import check_target
+from .errors import MaracError, RenderError
 from .library.clauses import DOC_KINDS, load_library
-from .policy.gate import gate_many, require_clean
+from .output_guard import check_target
 from .register.drafts import draft_notice, register_view
 from .register.editions import load_editions
 from .register.store import display_path
-from .render import extension, writer
-from .settings.loader import LoadedSettings
+from .render import writer
+
+__all__ = ["BuiltFile", "build_many", "output_path", "render_document"]
 
 
 # A worker's memory grows over the documents it lays out (WeasyPrint and Pango leave freed memory
@@ -48,43 +49,10 @@ from .settings.loader import LoadedSettings
 DOCUMENTS_PER_POOL = 60
 
 
-@dataclass(frozen=True)
-class BuiltFile:
-    """One output file: which Marac, document and format, where, and whether it was skipped."""
-
-    marac: str
-    kind: str
-    format: str
-    path: Path
-    fingerprint: str
-    sha256: str = ""
-    skipped: bool = False
-    content: str = ""  # the build cache's content key of the document in this format
-    draft: str | None = None  # why this text is marked DRAFT (not the issued edition), or None
-
-
-@dataclass(frozen=True)
-class _Unit:
-    """One document of one Marac and the formats of it whose inputs changed, with their input keys
-    and what the manifest holds of each file still intact on disk (else None)."""
-
-    loaded: LoadedSettings
-    kind: str
-    formats: tuple[str, ...]
-    keys: tuple[str, ...]
-    previous: tuple[Entry | None, ...]
-    output: Path
-    force: bool = False  # also replace files marac did not write (output_guard)
-
-
 def output_path(output: Path, document: Document, fmt: str) -> Path:
     """Return ``OUTPUT/<slug>/<slug>-<file-stem>.<ext>`` for a document and format."""
     meta = document.meta
-    return _target(output, meta.slug, meta.file_stem, fmt)
-
-
-def _target(output: Path, slug: str, file_stem: str, fmt: str) -> Path:
-    return Path(output) / slug / f"{slug}-{file_stem}{extension(fmt)}"
+    return target_path(output, meta.slug, meta.file_stem, fmt)
 
 
 def render_document(document: Document, formats: tuple[str, ...], output: Path,
@@ -108,16 +76,17 @@ def render_document(document: Document, formats: tuple[str, ...], output: Path,
     return built
 
 
-def _build_unit(unit: _Unit) -> tuple[list[BuiltFile], str | None]:
+def _build_unit(unit: Unit) -> tuple[list[BuiltFile], str | None]:
     """Return the files of ``unit`` written and, if it stopped, why (a message, never an exception,
     so a worker's failure crosses the process boundary whole)."""
     global _IN_UNIT
     _IN_UNIT = True
     built: list[BuiltFile] = []
     try:
-        editions = load_editions(unit.loaded.folder)
-        document = register_view(unit.loaded, assemble(unit.loaded, load_library(), unit.kind), editions=editions)
-        notice = (draft_notice(document, editions, display_path(unit.loaded.folder))
+        loaded = settings_of(unit)
+        editions = load_editions(loaded.folder)
+        document = register_view(loaded, assemble(loaded, load_library(), unit.kind), editions=editions)
+        notice = (draft_notice(document, editions, display_path(loaded.folder))
                   if document.meta.draft else None)
         for fmt, previous in zip(unit.formats, unit.previous):
             content = content_key(document, fmt)
@@ -135,8 +104,7 @@ def _build_unit(unit: _Unit) -> tuple[list[BuiltFile], str | None]:
     except _Stopped:
         os._exit(128 + signal.SIGTERM)  # write_atomic has removed its temporary file
     except Exception as exc:  # noqa: BLE001 - a writer's own error must not print a traceback
-        name = unit.loaded.settings.marac.name
-        return built, f"{name} ({unit.kind}): could not be rendered: {type(exc).__name__}: {exc}"
+        return built, f"{unit.marac} ({unit.kind}): could not be rendered: {type(exc).__name__}: {exc}"
     finally:
         _IN_UNIT = False
         if _IN_WORKER:
@@ -155,46 +123,18 @@ def build_many(arguments, output: Path, formats: tuple[str, ...], kinds: tuple[s
     rebuilds files the cache would skip. Refuses (``RenderError``) when a document cannot be
     rendered or written, naming the files written before it stopped and those not written.
     """
-    results = gate_many(arguments, today)
-    failed = [r for r in results if r.errors or r.loaded is None]
-    if failed:
-        problems = [p for r in failed for p in r.findings]
-        ready = [r.loaded.settings.marac.name for r in results if r not in failed]
-        waiting = (f" {', '.join(ready)} passed the check and will be built with the others once these "
-                   "are fixed (a build writes every Marac or none).") if ready else ""
-        raise PolicyError(problems, heading=f"Nothing was built: {len(failed)} of {len(results)} Maracs "
-                                            f"failed the check.{waiting} Fix these first (marac check shows them):")
+    today = today or dt.date.today()
     output = Path(output)
+    if (jobs or 1) > 1 and _FORK_AVAILABLE:
+        load_library()  # once, here: the child making the plan and then every worker share it
+        plan = _plan_apart(arguments, output, formats, kinds, today, force)
+    else:
+        plan = make_plan(arguments, output, formats, kinds, today, force)
     manifest = Manifest(output) if force else Manifest.load(output)
-    library = load_library()
-    skipped: list[BuiltFile] = []
-    units: list[_Unit] = []
-    expected: list[Path] = []
-    for loaded in (require_clean(r) for r in results):
-        slug = loaded.settings.slug
-        for kind in kinds:
-            stem = library.documents[kind].file_stem
-            todo, keys, previous = [], [], []
-            for fmt in formats:
-                path, key = _target(output, slug, stem, fmt), output_key(loaded, kind, fmt)
-                entry = manifest.intact(path)
-                if entry and entry.key == key:
-                    skipped.append(BuiltFile(loaded.settings.marac.name, kind, fmt, path, entry.fingerprint,
-                                             entry.sha256, skipped=True, content=entry.content))
-                else:
-                    todo.append(fmt)
-                    keys.append(key)
-                    previous.append(entry)
-                    expected.append(path)
-            if todo:
-                units.append(_Unit(loaded, kind, tuple(todo), tuple(keys), tuple(previous), output, force))
-    # Workers are forked from this process: what it still holds of Maracs with nothing to build
-    # (a one-change rebuild of 300 keeps one) would count towards the build's memory.
-    results = None
     built: list[BuiltFile] = []
     problem = None
     try:
-        for unit, files, error in _run(units, jobs, progress):
+        for unit, files, error in _run(list(plan.units), jobs, progress):
             for item in files:
                 manifest.record(item.path, unit.keys[unit.formats.index(item.format)], item.content,
                                 item.sha256, item.fingerprint)
@@ -205,11 +145,40 @@ def build_many(arguments, output: Path, formats: tuple[str, ...], kinds: tuple[s
         with contextlib.suppress(OSError):
             manifest.save()
     if problem:
-        raise RenderError(_stopped_message(problem, built, expected, skipped))
-    return skipped + built
+        raise RenderError(_stopped_message(problem, built, list(plan.expected), list(plan.skipped)))
+    return list(plan.skipped) + built
 
 
-def _run(units: list[_Unit], jobs: int | None, progress):
+# Forked workers share the parent's imports and clause library instead of loading their own;
+# where there is no fork (Windows) they are spawned, and the plan is made in this process.
+_FORK_AVAILABLE = "fork" in multiprocessing.get_all_start_methods()
+
+
+def _prepare_to_fork(formats: tuple[str, ...]) -> None:
+    """Load in this process what every worker needs (the writers with WeasyPrint, the clause
+    library, the digests every key shares), so the workers forked from it share one copy."""
+    for fmt in formats:
+        writer(fmt)
+    load_library()
+    shared_inputs(formats)
+
+
+def _plan_apart(arguments, output: Path, formats: tuple[str, ...], kinds: tuple[str, ...], today: dt.date,
+                force: bool) -> Plan:
+    """Return ``make_plan``'s plan, worked out in a child process forked for it (``build_plan`` says
+    why). Refuses as ``make_plan`` does, and (``RenderError``) when the child is killed."""
+    with _pool(1, multiprocessing.get_context("fork")) as pool:
+        future = pool.submit(make_plan, arguments, output, formats, kinds, today, force)
+        try:
+            return future.result()
+        except MaracError:
+            raise
+        except RuntimeError as exc:  # BrokenProcessPool: killed from outside (out of memory, a signal)
+            raise RenderError(f"Nothing was built: the process checking the Maracs stopped unexpectedly "
+                              f"({type(exc).__name__}: {exc}). Run marac build again.") from None
+
+
+def _run(units: list[Unit], jobs: int | None, progress):
     """Yield (unit, files written, error or None) per unit, in one process or in ``jobs`` workers.
 
     After the first error no new unit is started; units already running finish and are yielded.
@@ -224,10 +193,10 @@ def _run(units: list[_Unit], jobs: int | None, progress):
             if error:
                 return
         return
-    for fmt in dict.fromkeys(f for unit in units for f in unit.formats):
-        writer(fmt)  # import writers (WeasyPrint) once, before forking, so every worker shares them
-    _release_memory()  # what the gate freed goes back to the system, not into every worker's copy
-    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+    if _FORK_AVAILABLE:
+        _prepare_to_fork(tuple(dict.fromkeys(f for unit in units for f in unit.formats)))
+    _release_memory()  # what this process freed goes back to the system, not into every worker's copy
+    context = multiprocessing.get_context("fork" if _FORK_AVAILABLE else "spawn")
     # Forked workers share the parent's pages until they write to them; a garbage collection in
     # a worker writes to every object it visits. Frozen objects are never visited, so the parent's
     # imports (WeasyPrint, python-docx, the settings) stay shared instead of being copied per worker.

@@ -279,3 +279,13 @@ def _pango_version() -> str:
         return "unknown"
     pango.pango_version_string.restype = ctypes.c_char_p
     return pango.pango_version_string().decode("ascii")
+
+
+def shared_inputs(formats: tuple[str, ...]) -> None:
+    """Compute, once in this process, the inputs every output of ``formats`` shares (the tool's
+    sources, the runtime, library versions, templates, fonts, the clause library), so processes
+    forked from it inherit them instead of each reading them again. Returns nothing."""
+    for fmt in formats:
+        for _, compute in RENDER_INPUTS:
+            compute(fmt)
+    _folder_digest(data_dir("clauses"))

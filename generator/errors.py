@@ -55,9 +55,15 @@ class ProblemsError(MaracError):
 
     def __init__(self, problems: list[Problem], heading: str | None = None):
         self.problems = list(problems)
+        self.heading = heading
         lines = [heading] if heading else []
         lines += [p.render() for p in self.problems]
         super().__init__("\n".join(lines))
+
+    def __reduce__(self):
+        # A build's gate runs in a child process and its refusal crosses back pickled; the default
+        # would rebuild the error from its message alone, not from its problems.
+        return type(self), (self.problems, self.heading)
 
 
 class ConfigError(ProblemsError):

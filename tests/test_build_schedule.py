@@ -86,8 +86,9 @@ def test_a_parallel_build_that_replaces_its_workers_writes_what_one_process_writ
     monkeypatch.setattr(build, "ProcessPoolExecutor", CountedPool)
     monkeypatch.setattr(build, "DOCUMENTS_PER_POOL", 2)
     parallel = build.build_many([str(folder)], tmp_path / "parallel", ("docx",), jobs=2)
-    assert len(pools) == 3  # six documents, two to a pool
-    assert alive == [1] * 6
+    plan, *workers = pools  # the gate runs in a child of its own (build_plan), then the documents
+    assert plan._max_workers == 1 and len(workers) == 3  # six documents, two to a pool
+    assert alive == [1] * 7
     assert len(parallel) == len(single) == 6 and not any(item.skipped for item in parallel)
     for item in single:
         twin = tmp_path / "parallel" / item.path.relative_to(tmp_path / "single")

@@ -1,0 +1,74 @@
+"""The build's plan (``build_plan``): a parallel build gates in a child process and hands its
+workers settings files, not settings; a worker loads them again and refuses any that changed
+after the gate passed them."""
+
+from __future__ import annotations
+
+import gc
+import pickle
+
+import pytest
+
+import generator.build as build
+from generator.errors import ConfigError, PolicyError, Problem, RenderError
+from generator.settings.loader import LoadedSettings
+
+
+def _live_settings() -> int:
+    gc.collect()
+    return sum(isinstance(item, LoadedSettings) for item in gc.get_objects())
+
+
+def test_a_refusal_crosses_from_the_child_with_every_problem():
+    problem = Problem("a/marac.yaml", 3, "partners[0].name", "is Immigration Enforcement", gid="G03")
+    for error in (PolicyError([problem], heading="Nothing was built"), ConfigError([problem])):
+        copy = pickle.loads(pickle.dumps(error))
+        assert type(copy) is type(error)
+        assert copy.problems == [problem] and copy.format_message() == error.format_message()
+
+
+def test_a_parallel_build_refuses_a_failed_gate_with_its_findings(marac_copy, tmp_path):
+    folder = marac_copy("westmere")
+    settings = folder / "marac.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace(
+        "partners:\n", "partners:\n  - name: UKVI\n    type: other\n    signatory: {name: A B, role: C}\n", 1),
+        encoding="utf-8")
+    with pytest.raises(PolicyError) as refused:
+        build.build_many([str(folder)], tmp_path / "out", ("docx",), jobs=2)
+    assert any(problem.gid == "G03" and "UKVI" in problem.message for problem in refused.value.problems)
+    assert refused.value.format_message().startswith("Nothing was built: 1 of 1 Maracs failed the check.")
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_parent_of_a_parallel_build_holds_no_settings_after_planning(marac_copy, tmp_path):
+    marac_copy("westmere")
+    folder = marac_copy("northbridge").parent
+    before = _live_settings()
+    plan = build._plan_apart([str(folder)], tmp_path / "out", ("docx", "pdf"), ("mop", "isa", "annex"),
+                             build.dt.date.today(), False)
+    assert _live_settings() == before
+    assert len(plan.units) == 6 and not plan.skipped
+    assert {unit.settings.name for unit in plan.units} == {"marac.yaml"}
+    assert all(unit.formats == ("docx", "pdf") and len(unit.keys) == 2 for unit in plan.units)
+
+
+@pytest.mark.parametrize("edit, expected", [
+    (lambda text: text.replace("  area: ", "  area: Edited ", 1), "changed while the build was running"),
+    (lambda text: text + "\nnot_a_setting: 1\n", "not_a_setting"),
+])
+def test_settings_edited_after_the_gate_are_not_built(marac_copy, tmp_path, monkeypatch, edit, expected):
+    folder = marac_copy("westmere")
+    settings = folder / "marac.yaml"
+    real = build.make_plan
+
+    def plan_then_edit(*args, **kwargs):
+        plan = real(*args, **kwargs)
+        settings.write_text(edit(settings.read_text(encoding="utf-8")), encoding="utf-8")
+        return plan
+
+    monkeypatch.setattr(build, "make_plan", plan_then_edit)
+    with pytest.raises(RenderError) as stopped:
+        build.build_many([str(folder)], tmp_path / "out", ("docx",), jobs=1)
+    message = stopped.value.format_message()
+    assert expected in message and "Written: none." in message
+    assert not list((tmp_path / "out").rglob("*.docx"))
