@@ -3,8 +3,8 @@
 The gate runs over every Marac first, every time; if any has errors, nothing at all is written.
 Then each output whose inputs and file are unchanged since the last build is skipped
 (``build_cache``; ``force`` rebuilds all). Both make the build's plan (``build_plan``), which a
-parallel build works out in a child process of its own. A build that stops part-way says which files it wrote
-and which it did not. Worker processes end when the process that started them dies.
+parallel build works out in a child process of its own. A build that stops part-way says which
+files it wrote and which it did not. Worker processes end when the process that started them dies.
 """
 
 from __future__ import annotations
