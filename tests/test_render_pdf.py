@@ -360,3 +360,20 @@ def test_a_refused_resource_stops_the_render(monkeypatch):
     monkeypatch.setattr(pdf, "render_html", lambda document, embed_css: page)
     with pytest.raises(RenderError, match="refused to fetch"):
         pdf.render(make_document())
+
+
+def test_the_narrowed_user_agent_stylesheet_lays_out_as_weasyprints_own(rendered_examples, international,
+                                                                         monkeypatch):
+    """templates/user-agent.css keeps every rule of WeasyPrint's own that can apply to marac's pages:
+    the largest example (every kind of block, right-to-left names) and the international document
+    come out byte for byte the same with WeasyPrint's full sheet."""
+    asked = []
+    narrowed = pdf._MaracHTML._ua_stylesheets
+    monkeypatch.setattr(pdf._MaracHTML, "_ua_stylesheets",
+                        lambda self, forms=False: asked.append(forms) or narrowed(self, forms))
+    assert pdf.render(international.document) == international.data
+    assert asked, "WeasyPrint no longer asks the document for its user-agent stylesheet"
+    assert HTML._ua_stylesheets(None, False)[0] is not pdf._engine()[3]
+    monkeypatch.setattr(pdf._MaracHTML, "_ua_stylesheets", HTML._ua_stylesheets)  # WeasyPrint's full sheet
+    for rendered in (rendered_examples[("northbridge", "mop")], international):
+        assert pdf.render(rendered.document) == rendered.data
