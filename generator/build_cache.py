@@ -72,27 +72,48 @@ RENDER_INPUTS: tuple[tuple[str, Callable[[str], object]], ...] = (
     ("fonts", lambda fmt: _font_digest() if fmt == "pdf" else None),
     ("format", lambda fmt: fmt),
 )
-# Every input an output's bytes depend on, by name. To make outputs depend on something new,
-# add one line here; a changed value changes the key of exactly the outputs it applies to.
-INPUTS: tuple[tuple[str, Callable[[Target], object]], ...] = (
-    *((name, lambda t, compute=compute: compute(t.format)) for name, compute in RENDER_INPUTS),
-    ("clause library", lambda t: _folder_digest(data_dir("clauses"))),
-    ("settings file", lambda t: _file_digest(t.loaded.source.path)),
-    ("files the settings name", lambda t: _named_files(t.loaded)),
+# Every input an output's bytes depend on, by name, with which parts of the output it varies with
+# besides the Marac ("kind", "format"), so the keys of one Marac's outputs read each file once. To
+# make outputs depend on something new, add one line here; a changed value changes the key of
+# exactly the outputs it applies to.
+INPUTS: tuple[tuple[str, frozenset[str], Callable[[Target], object]], ...] = (
+    *((name, frozenset({"format"}), lambda t, compute=compute: compute(t.format)) for name, compute in RENDER_INPUTS),
+    ("clause library", frozenset(), lambda t: _folder_digest(data_dir("clauses"))),
+    ("settings file", frozenset(), lambda t: _file_digest(t.loaded.source.path)),
+    ("files the settings name", frozenset(), lambda t: _named_files(t.loaded)),
     # What the loader read from the folder itself, whether a setting names it or not: logo.png
     # found beside marac.yaml, and the house-style reference.docx (which only DOCX reads).
-    ("logo", lambda t: _logo_digest(t.loaded)),
-    ("house style", lambda t: _bytes_digest(t.loaded.house_style) if t.format == "docx" else None),
-    ("register", lambda t: [_folder_digest(t.loaded.folder / name) for name in REGISTER_FOLDERS]),
-    ("document", lambda t: t.kind),
+    ("logo", frozenset(), lambda t: _logo_digest(t.loaded)),
+    ("house style", frozenset({"format"}),
+     lambda t: _bytes_digest(t.loaded.house_style) if t.format == "docx" else None),
+    ("register", frozenset(), lambda t: [_folder_digest(t.loaded.folder / name) for name in REGISTER_FOLDERS]),
+    ("document", frozenset({"kind"}), lambda t: t.kind),
 )
 
 
 def output_key(loaded: LoadedSettings, kind: str, fmt: str) -> str:
     """Return the cache key (64 hex digits) of one output: a SHA-256 over every entry of ``INPUTS``."""
-    target = Target(loaded, kind, fmt)
-    values = {name: compute(target) for name, compute in INPUTS}
-    return hashlib.sha256(json.dumps(values, sort_keys=True, default=str).encode("utf-8")).hexdigest()
+    return output_keys(loaded, (kind,), (fmt,))[kind, fmt]
+
+
+def output_keys(loaded: LoadedSettings, kinds: tuple[str, ...], formats: tuple[str, ...]) -> dict[tuple[str, str], str]:
+    """Return ``{(kind, format): output_key(...)}`` for every document kind and format of one
+    Marac, computing each input once for the outputs it is the same for (a national build's
+    rebuild with nothing changed spent most of its time reading each Marac's files six times)."""
+    computed: dict[tuple, object] = {}
+    keys = {}
+    for kind in kinds:
+        for fmt in formats:
+            target = Target(loaded, kind, fmt)
+            values = {}
+            for name, varies, compute in INPUTS:
+                memo = (name, kind if "kind" in varies else None, fmt if "format" in varies else None)
+                if memo not in computed:
+                    computed[memo] = compute(target)
+                values[name] = computed[memo]
+            keys[kind, fmt] = hashlib.sha256(
+                json.dumps(values, sort_keys=True, default=str).encode("utf-8")).hexdigest()
+    return keys
 
 
 def content_key(document, fmt: str) -> str:

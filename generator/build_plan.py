@@ -15,7 +15,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from .build_cache import Entry, Manifest, output_key
+from .build_cache import Entry, Manifest, output_keys
 from .errors import PolicyError, RenderError
 from .library.clauses import load_library
 from .policy.gate import gate_many, require_clean
@@ -87,11 +87,12 @@ def make_plan(arguments, output: Path, formats: tuple[str, ...], kinds: tuple[st
     expected: list[Path] = []
     for loaded in (require_clean(r) for r in results):
         slug, name = loaded.settings.slug, loaded.settings.marac.name
+        keyed = output_keys(loaded, kinds, formats)
         for kind in kinds:
             stem = library.documents[kind].file_stem
             todo, keys, previous = [], [], []
             for fmt in formats:
-                path, key = target_path(output, slug, stem, fmt), output_key(loaded, kind, fmt)
+                path, key = target_path(output, slug, stem, fmt), keyed[kind, fmt]
                 entry = manifest.intact(path)
                 if entry and entry.key == key:
                     skipped.append(BuiltFile(name, kind, fmt, path, entry.fingerprint, entry.sha256,
@@ -114,7 +115,7 @@ def settings_of(unit: Unit) -> LoadedSettings:
     or files they name that changed since the gate passed them (their input keys differ).
     """
     loaded = load_settings(unit.settings, unit.today)
-    if any(output_key(loaded, unit.kind, fmt) != key for fmt, key in zip(unit.formats, unit.keys)):
+    if tuple(output_keys(loaded, (unit.kind,), unit.formats).values()) != unit.keys:
         raise RenderError(
             f"{loaded.display_name}: changed while the build was running, after the check had passed it "
             f"(its settings, a file they name, its logo or its editions); its {unit.kind} was not built "

@@ -335,3 +335,18 @@ def test_pdf_and_docx_built_earlier_are_skipped(built_examples, runner, examples
     assert len(outputs) >= 12
     assert f"0 files written, {len(outputs)} skipped" in result.stdout
     assert {p: p.read_bytes() for p in built_examples.rglob("*") if p.is_file()} == before
+
+
+def test_one_maracs_keys_read_its_files_once_and_are_each_outputs_own_key(two_maracs, monkeypatch):
+    from generator.policy.gate import load_one_clean
+
+    loaded = load_one_clean(str(two_maracs / "northbridge"))
+    read = []
+    named = build_cache._named_files
+    monkeypatch.setattr(build_cache, "_named_files", lambda marac: read.append(marac) or named(marac))
+    keys = build_cache.output_keys(loaded, ("mop", "isa", "annex"), ("docx", "pdf"))
+    assert len(read) == 1 and len(set(keys.values())) == 6
+    for (kind, fmt), key in keys.items():
+        target = build_cache.Target(loaded, kind, fmt)
+        alone = {name: compute(target) for name, _, compute in build_cache.INPUTS}
+        assert key == hashlib.sha256(json.dumps(alone, sort_keys=True, default=str).encode("utf-8")).hexdigest()
