@@ -125,12 +125,16 @@ def build_many(arguments, output: Path, formats: tuple[str, ...], kinds: tuple[s
     """
     today = today or dt.date.today()
     output = Path(output)
+    manifest = Manifest(output) if force else Manifest.load(output)
     if (jobs or 1) > 1 and _FORK_AVAILABLE:
         load_library()  # once, here: the child making the plan and then every worker share it
-        plan = _plan_apart(arguments, output, formats, kinds, today, force)
+        # With no manifest every file will be rendered (a first build, or --force), so the
+        # workers' imports can load while the child gates; a rebuild loads them only once the
+        # plan has something to render (a rebuild with nothing changed never imports WeasyPrint).
+        plan = _plan_apart(arguments, output, formats, kinds, today, force,
+                           prepare=not manifest.entries)
     else:
         plan = make_plan(arguments, output, formats, kinds, today, force)
-    manifest = Manifest(output) if force else Manifest.load(output)
     built: list[BuiltFile] = []
     problem = None
     try:
@@ -164,15 +168,15 @@ def _prepare_to_fork(formats: tuple[str, ...]) -> None:
 
 
 def _plan_apart(arguments, output: Path, formats: tuple[str, ...], kinds: tuple[str, ...], today: dt.date,
-                force: bool) -> Plan:
+                force: bool, prepare: bool = False) -> Plan:
     """Return ``make_plan``'s plan, worked out in a child process forked for it (``build_plan`` says
-    why). Refuses as ``make_plan`` does, and (``RenderError``) when the child is killed."""
+    why); with ``prepare``, load the workers' imports here meanwhile (a first build of one Marac
+    starts its documents about 0.27 s sooner). Refuses as ``make_plan`` does, and
+    (``RenderError``) when the child is killed."""
     with _pool(1, multiprocessing.get_context("fork")) as pool:
         future = pool.submit(make_plan, arguments, output, formats, kinds, today, force)
-        # The workers' imports load here while the child gates, each on a core of its own: a
-        # one-Marac build starts its documents sooner. A build with nothing to render has loaded
-        # them for nothing, in time it spent waiting for the gate anyway.
-        _prepare_to_fork(formats)
+        if prepare:
+            _prepare_to_fork(formats)
         try:
             return future.result()
         except MaracError:

@@ -45,3 +45,14 @@ def test_pydantic_finds_no_plugins_and_still_validates():
     # Validators are pydantic's own, not a plugin's wrapper that would see every value.
     assert type(Settings.__pydantic_validator__) is SchemaValidator
     assert _schema_validator.PluggableSchemaValidator is not type(Settings.__pydantic_validator__)
+
+
+def test_a_rebuild_with_nothing_changed_does_not_import_weasyprint(built_examples, tmp_path):
+    import shutil
+
+    output = tmp_path / "out"
+    shutil.copytree(built_examples, output)
+    arguments = ["build", "local_configs", "-o", str(output), "--jobs", "2"]
+    assert _modules_after(arguments, "weasyprint", "generator.build") == [False, True]
+    (next(output.rglob("*-immigration-status-annex.pdf"))).unlink()  # one file to render again
+    assert _modules_after(arguments, "weasyprint") == [True]
