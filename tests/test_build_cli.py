@@ -9,6 +9,8 @@ import pytest
 
 from generator.cli import main
 
+from marac_edits import add_first_partner  # tests/ is on sys.path (no package)
+
 REPO = Path(__file__).resolve().parents[1]
 
 STEMS = ("operating-protocol", "information-sharing-agreement", "immigration-status-annex")
@@ -57,10 +59,7 @@ def test_build_prints_what_it_wrote_and_progress(runner, examples, tmp_path):
 def test_build_refuses_policy_errors_and_writes_nothing(runner, marac_copy, tmp_path):
     good = marac_copy("westmere")
     bad = marac_copy("northbridge")
-    path = bad / "marac.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace(
-        "partners:\n", "partners:\n  - name: UKVI\n    type: other\n    signatory: {name: A B, role: C}\n", 1),
-        encoding="utf-8")
+    add_first_partner(bad, "UKVI")
     output = tmp_path / "out"
     result = runner.invoke(main, ["build", str(good.parent), "-o", str(output)])
     assert result.exit_code == 1

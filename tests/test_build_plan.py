@@ -13,6 +13,8 @@ import generator.build as build
 from generator.errors import ConfigError, PolicyError, Problem, RenderError
 from generator.settings.loader import LoadedSettings
 
+from marac_edits import add_first_partner  # tests/ is on sys.path (no package)
+
 
 def _live_settings() -> int:
     gc.collect()
@@ -29,10 +31,7 @@ def test_a_refusal_crosses_from_the_child_with_every_problem():
 
 def test_a_parallel_build_refuses_a_failed_gate_with_its_findings(marac_copy, tmp_path):
     folder = marac_copy("westmere")
-    settings = folder / "marac.yaml"
-    settings.write_text(settings.read_text(encoding="utf-8").replace(
-        "partners:\n", "partners:\n  - name: UKVI\n    type: other\n    signatory: {name: A B, role: C}\n", 1),
-        encoding="utf-8")
+    add_first_partner(folder, "UKVI")
     with pytest.raises(PolicyError) as refused:
         build.build_many([str(folder)], tmp_path / "out", ("docx",), jobs=2)
     assert any(problem.gid == "G03" and "UKVI" in problem.message for problem in refused.value.problems)

@@ -7,6 +7,8 @@ import sys
 
 from generator.cli import main
 
+from marac_edits import add_first_partner  # tests/ is on sys.path (no package)
+
 
 def test_examples_pass(runner, examples):
     result = runner.invoke(main, ["check", str(examples), "--today", "2026-11-26"])
@@ -16,10 +18,7 @@ def test_examples_pass(runner, examples):
 
 def test_forbidden_partner_exits_1_with_g03(runner, marac_copy):
     folder = marac_copy("westmere")
-    path = folder / "marac.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace(
-        "partners:\n", "partners:\n  - name: Border Force\n    type: other\n    signatory: {name: X Y, role: Officer}\n", 1),
-        encoding="utf-8")
+    add_first_partner(folder, "Border Force", signatory="{name: X Y, role: Officer}")
     result = runner.invoke(main, ["check", str(folder)])
     assert result.exit_code == 1
     assert "[G03]" in result.stderr and "partners[1] (Border Force).name" in result.stderr
