@@ -4,7 +4,7 @@ PDF is "HTML writer + engine": the page comes from ``html.render_html`` (without
 stylesheet), the print stylesheet is parsed once per process into a ``weasyprint.CSS`` with its
 font configuration, and WeasyPrint may fetch nothing but files in templates/. In place of
 WeasyPrint's own user-agent stylesheet it gets templates/user-agent.css, the same rules narrowed
-to the elements the HTML writer emits (the PDFs are byte for byte the same, a tenth faster).
+to the elements the HTML writer emits (the PDFs are byte for byte the same, about 8% faster).
 
 The output uses WeasyPrint's "pdf/ua-1" variant: a structure tree, /MarkInfo, /Lang from
 ``<html lang>``, /DisplayDocTitle and the PDF/UA identification in the XMP. It has not been
