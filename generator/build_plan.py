@@ -116,10 +116,11 @@ def settings_of(unit: Unit) -> LoadedSettings:
     """
     loaded = load_settings(unit.settings, unit.today)
     if tuple(output_keys(loaded, (unit.kind,), unit.formats).values()) != unit.keys:
+        title = load_library().documents[unit.kind].title
         raise RenderError(
             f"{loaded.display_name}: changed while the build was running, after the check had passed it "
-            f"(its settings, a file they name, its logo or its editions); its {unit.kind} was not built "
-            "from text the check never saw. Run marac build again.")
+            f"(its settings, a file they name, its logo or its editions), so its {title} was not built: "
+            "it would have been made from text the check never saw. Run marac build again.")
     return loaded
 
 
