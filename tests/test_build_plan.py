@@ -52,7 +52,8 @@ def test_the_parent_of_a_parallel_build_holds_no_settings_after_planning(marac_c
 
 
 @pytest.mark.parametrize("edit, expected", [
-    (lambda text: text.replace("  area: ", "  area: Edited ", 1), "changed while the build was running, after the check had passed it (its settings, a file they name, "
+    (lambda text: text.replace("  area: ", "  area: Edited ", 1),
+     "changed while the build was running, after the check had passed it (its settings, a file they name, "
      "its logo or its editions), so its Marac Operating Protocol was not built"),
     (lambda text: text + "\nnot_a_setting: 1\n", "not_a_setting"),
 ])
