@@ -1,9 +1,9 @@
 """What a build has to do: the policy gate over every Marac, then the build cache's verdict on each output.
 
 A parallel build works its plan out in a short-lived child process (``build.build_many``). Gating
-300 Maracs leaves about 80 MiB in the process that did it (the settings themselves, then the memory
-Python keeps once they are freed), and every worker of the build is forked from its parent: a plan
-made in the parent was a quarter of a national build's peak memory. So a plan carries no settings:
+300 Maracs grows the process that does it by about 80 MiB, and about 50 MiB stays once the settings
+are freed (Python keeps freed memory for reuse); every worker of the build is forked from its
+parent, so a plan made in the parent was a fifth of a national build's peak memory. So a plan carries no settings:
 each document names its Marac's settings file and the input keys the gate passed it with, and the
 process that renders it loads the settings again and refuses them if their keys differ (a file
 edited while the build ran is not built from text the gate never saw).
@@ -63,12 +63,15 @@ class Plan:
     expected: tuple[Path, ...]
 
 
-def make_plan(arguments, output: Path, formats: tuple[str, ...], kinds: tuple[str, ...], today: dt.date,
-              force: bool = False) -> Plan:
-    """Return the plan of a build of every Marac named by ``arguments`` (files or folders).
+def make_plan(arguments, manifest: Manifest, formats: tuple[str, ...], kinds: tuple[str, ...],
+              today: dt.date, force: bool = False) -> Plan:
+    """Return the plan of a build of every Marac named by ``arguments`` (files or folders) into
+    ``manifest``'s output folder: a file is skipped when the manifest vouches for it (an empty
+    manifest, as ``--force`` gives, skips none); ``force`` also lets files marac did not write be
+    replaced.
 
     Refuses (``PolicyError`` with every finding) when any Marac fails the policy gate, and
-    (``ConfigError``) arguments that name no settings. With ``force`` no file is skipped.
+    (``ConfigError``) arguments that name no settings.
     """
     results = gate_many(arguments, today)
     failed = [r for r in results if r.errors or r.loaded is None]
@@ -79,8 +82,7 @@ def make_plan(arguments, output: Path, formats: tuple[str, ...], kinds: tuple[st
                    "are fixed (a build writes every Marac or none).") if ready else ""
         raise PolicyError(problems, heading=f"Nothing was built: {len(failed)} of {len(results)} Maracs "
                                             f"failed the check.{waiting} Fix these first (marac check shows them):")
-    output = Path(output)
-    manifest = Manifest(output) if force else Manifest.load(output)
+    output = manifest.output
     library = load_library()
     skipped: list[BuiltFile] = []
     units: list[Unit] = []

@@ -10,6 +10,7 @@ import pickle
 import pytest
 
 import generator.build as build
+from generator.build_cache import Manifest
 from generator.errors import ConfigError, PolicyError, Problem, RenderError
 from generator.settings.loader import LoadedSettings
 
@@ -43,7 +44,7 @@ def test_the_parent_of_a_parallel_build_holds_no_settings_after_planning(marac_c
     marac_copy("westmere")
     folder = marac_copy("northbridge").parent
     before = _live_settings()
-    plan = build._plan_apart([str(folder)], tmp_path / "out", ("docx", "pdf"), ("mop", "isa", "annex"),
+    plan = build._plan_apart([str(folder)], Manifest(tmp_path / "out"), ("docx", "pdf"), ("mop", "isa", "annex"),
                              build.dt.date.today(), False)
     assert _live_settings() == before
     assert len(plan.units) == 6 and not plan.skipped
