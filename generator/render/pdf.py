@@ -5,6 +5,7 @@ stylesheet), the print stylesheet is parsed once per process into a ``weasyprint
 font configuration, and WeasyPrint may fetch nothing but files in templates/. In place of
 WeasyPrint's own user-agent stylesheet it gets templates/user-agent.css, the same rules narrowed
 to the elements the HTML writer emits (the PDFs are byte for byte the same, about 8% faster).
+Streams are deflated at zlib's default level rather than pydyf's 9 (``pdf_compression``).
 
 The output uses WeasyPrint's "pdf/ua-1" variant: a structure tree, /MarkInfo, /Lang from
 ``<html lang>``, /DisplayDocTitle and the PDF/UA identification in the XMP. It has not been
@@ -35,6 +36,7 @@ from ..errors import RenderError
 from ..document.model import Document, SignatureTable
 from ..resources import data_dir
 from .html import render_html, stylesheet_path
+from .pdf_compression import use_default_level
 from .pdf_fetch import LocalOnlyFetcher
 from ..signing.fields import FieldSpec, add_signature_fields
 
@@ -150,7 +152,8 @@ class _MaracHTML(HTML):
 @functools.cache
 def _engine() -> tuple[LocalOnlyFetcher, CSS, FontConfiguration, CSS]:
     """Return the fetcher, the parsed print stylesheet and its font configuration, and the parsed
-    user-agent stylesheet, built once."""
+    user-agent stylesheet, built once (and sets pydyf's compression level, ``pdf_compression``)."""
+    use_default_level()
     url_fetcher = LocalOnlyFetcher(data_dir("templates"))
     font_config = FontConfiguration()
     stylesheet = CSS(filename=str(stylesheet_path()), url_fetcher=url_fetcher, font_config=font_config)
