@@ -25,7 +25,7 @@ from pathlib import Path
 
 from .atomic import write_atomic
 from .build_cache import Manifest, content_key, shared_inputs
-from .build_plan import BuiltFile, Plan, Unit, make_plan, settings_of, target_path
+from .build_plan import BuiltFile, Plan, Unit, make_plan, one_file_each, settings_of, target_path
 from .build_schedule import Schedule
 from .document.assemble import assemble
 from .document.model import Document
@@ -189,6 +189,8 @@ def _run(units: list[Unit], jobs: int | None, progress):
 
     After the first error no new unit is started; units already running finish and are yielded.
     """
+    if (jobs or 1) > 1:
+        units = one_file_each(units)
     jobs = max(1, min(jobs or 1, len(units)))
     if jobs == 1:
         for index, unit in enumerate(units, start=1):
@@ -209,7 +211,7 @@ def _run(units: list[Unit], jobs: int | None, progress):
     gc.freeze()
     pool = _pool(jobs, context)
     try:
-        schedule = Schedule(units, kind_of=lambda unit: unit.kind)
+        schedule = Schedule(units, kind_of=lambda unit: unit.kind if "pdf" in unit.formats else None)
         done_count, started_in_pool = 0, 0
         running: dict = {}  # future -> unit; units start as workers come free (build_schedule)
         stop = False

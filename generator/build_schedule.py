@@ -8,6 +8,9 @@ and annex together, so with two workers one can take the protocols while the oth
 rest, and the build takes no longer. Documents are started as workers come free, not queued up
 front, so the choice is made with what is running in view.
 
+A parallel build hands its workers one file at a time (``build_plan.one_file_each``), so the
+heavy unit is an operating protocol's PDF; its DOCX lays out no pages and is light.
+
 Only while nothing else is waiting do two heavy documents run at once (``--doc mop`` over many
 Maracs): holding a worker idle then would make the build slower for every Marac, to save memory
 only at its end.
@@ -29,7 +32,8 @@ class Schedule(Generic[Unit]):
     """The documents not yet started, taken one at a time by ``take``."""
 
     def __init__(self, units: Iterable[Unit], kind_of):
-        """``kind_of(unit)`` returns the unit's document kind ("mop", "isa", "annex")."""
+        """``kind_of(unit)`` returns the kind of document whose pages the unit lays out ("mop",
+        "isa", "annex"), or None for one that lays out no pages (a DOCX)."""
         self._kind_of = kind_of
         self._heavy: deque[Unit] = deque()
         self._light: deque[Unit] = deque()

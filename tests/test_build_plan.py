@@ -10,6 +10,7 @@ import pickle
 import pytest
 
 import generator.build as build
+import generator.build_plan as build_plan
 from generator.build_cache import Manifest
 from generator.errors import ConfigError, PolicyError, Problem, RenderError
 from generator.settings.loader import LoadedSettings
@@ -74,3 +75,39 @@ def test_settings_edited_after_the_gate_are_not_built(marac_copy, tmp_path, monk
     message = stopped.value.format_message()
     assert expected in message and "Written: none." in message
     assert not list((tmp_path / "out").rglob("*.docx"))
+
+
+def test_a_parallel_build_hands_out_one_file_at_a_time_pdfs_first(marac_copy, tmp_path):
+    folder = marac_copy("westmere")
+    plan = build.make_plan([str(folder)], Manifest(tmp_path / "out"), ("docx", "pdf"), ("mop", "isa", "annex"),
+                           build.dt.date.today())
+    split = build.one_file_each(plan.units)
+    assert [(unit.kind, unit.formats) for unit in split] == [
+        ("mop", ("pdf",)), ("isa", ("pdf",)), ("annex", ("pdf",)),
+        ("mop", ("docx",)), ("isa", ("docx",)), ("annex", ("docx",))]
+    # each file keeps the input key and manifest entry the plan gave it
+    given = {(unit.kind, fmt): (key, previous) for unit in plan.units
+             for fmt, key, previous in zip(unit.formats, unit.keys, unit.previous)}
+    assert {(unit.kind, unit.formats[0]): (unit.keys[0], unit.previous[0]) for unit in split} == given
+
+
+def test_files_made_one_to_a_worker_are_those_one_process_makes(marac_copy, tmp_path, monkeypatch):
+    folder = marac_copy("westmere")
+    kinds = ("isa", "annex")  # the two shortest documents: two PDFs are enough to put both workers to work
+    single = build.build_many([str(folder)], tmp_path / "single", ("docx", "pdf"), kinds, jobs=1)
+    handed = []
+
+    def one_file_each(units):
+        handed.append(build_plan.one_file_each(units))
+        return handed[-1]
+
+    monkeypatch.setattr(build, "one_file_each", one_file_each)
+    parallel = build.build_many([str(folder)], tmp_path / "parallel", ("docx", "pdf"), kinds, jobs=2)
+    assert [unit.formats for unit in handed[0]] == [("pdf",), ("pdf",), ("docx",), ("docx",)]
+    assert len(parallel) == len(single) == 4 and not any(item.skipped for item in parallel)
+    for item in single:
+        twin = tmp_path / "parallel" / item.path.relative_to(tmp_path / "single")
+        assert twin.read_bytes() == item.path.read_bytes()
+    # the manifest vouches for every file, whichever worker wrote it: nothing is rebuilt
+    again = build.build_many([str(folder)], tmp_path / "parallel", ("docx", "pdf"), kinds, jobs=2)
+    assert len(again) == 4 and all(item.skipped for item in again)
