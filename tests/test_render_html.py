@@ -148,7 +148,7 @@ def test_contents_lists_headings_one_and_two_as_words_toc_does():
 def test_signature_cell_carries_the_anchor():
     text = html_writer.render_html(make_document(), embed_css=False)
     assert '<td class="signature" id="sig-northshire-police"></td>' in text
-    headers = re.findall(r'<th scope="col">([^<]*)</th>', text[text.index('class="grid signatures"'):])
+    headers = re.findall(r'<th scope="col">([^<]*)</th>', text[text.index('class="grid signatures fixed"'):])
     assert headers == ["Agency", "Signatory", "Role", "Signature", "Date"]
     assert re.search(r'<h1 id="signatures" class="new-page">', text)
 

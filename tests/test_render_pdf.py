@@ -397,3 +397,22 @@ def test_streams_are_deflated_at_zlibs_default_level(rendered_examples):
                 told_apart += raw != zlib.compress(inflated, 9)
     assert contents >= 20
     assert told_apart, "no stream differs between levels 6 and 9, so this test cannot tell them apart"
+
+
+def test_signature_columns_keep_their_set_widths_and_a_long_name_stays_in_its_cell():
+    """The signature table lays out at the widths the DOCX has (its layout is fixed, print.css): the
+    signing box is a fifth of the table; an agency name with no space to break at wraps inside the
+    Agency column instead of widening it or running into the next."""
+    agency = "Northshirepoliceandcrimecommissionersafeguardingpartnershipwithoutaspace"
+    rendered = render(make_document((SignatureRow(agency, "B. Person", "Lead", "sig-long"),)))
+    index, x, y, width, height = rendered.anchors["sig-long"]
+    table_width = width / 0.20  # SIGNATURE_WIDTHS: agency .25, signatory .18, role .24, signature .20, date .13
+    left = x - 0.67 * table_width
+    assert left == pytest.approx(A4[0] - table_width - left, abs=1)  # the table is centred on the text width
+    with pdfplumber.open(io.BytesIO(rendered.data)) as source:
+        page = source.pages[index]
+        top, bottom = page.height - (y + height), page.height - y
+        row = [char for char in page.chars if top <= char["top"] and char["bottom"] <= bottom]
+        drawn = [char for char in row if char["x1"] <= left + 0.25 * table_width]
+    assert "".join(char["text"] for char in drawn) == agency
+    assert all(char["x0"] > left for char in drawn)
