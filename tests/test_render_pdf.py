@@ -30,7 +30,7 @@ from generator.document.assemble import assemble
 from generator.library.clauses import load_library
 from generator.errors import RenderError
 from generator.policy.gate import load_one_clean
-from generator.document.model import Document, Heading, Paragraph, Run, SignatureRow, SignatureTable
+from generator.document.model import Document, Heading, Paragraph, Run, SignatureRow, SignatureTable, Table
 from generator.render import html as html_writer
 from generator.render import pdf
 from generator.render.pdf_fetch import FetchRefused, LocalOnlyFetcher
@@ -416,3 +416,48 @@ def test_signature_columns_keep_their_set_widths_and_a_long_name_stays_in_its_ce
         drawn = [char for char in row if char["x1"] <= left + 0.25 * table_width]
     assert "".join(char["text"] for char in drawn) == agency
     assert all(char["x0"] > left for char in drawn)
+
+
+LONG_NAME = "Northshirepoliceandcrimecommissionersafeguardingpartnershipwithoutanyspace"  # 74 letters
+
+
+def _drawn_past_the_margin(data: bytes) -> list[str]:
+    """Return the characters drawn right of the text area (A4 less the 20 mm right margin)."""
+    with pdfplumber.open(io.BytesIO(data)) as source:
+        return [char["text"] for page in source.pages for char in page.chars
+                if char["x1"] > A4[0] - 20 / 25.4 * 72 + 0.5]
+
+
+def test_a_word_with_nowhere_to_break_stays_on_the_page():
+    """A contacts table sizes its columns to their longest words; two 74-letter names pushed its
+    last columns off the page, and a paragraph's long word ran past the margin. Such a table (and
+    only such a table) is laid out again with its words breakable, and a paragraph breaks its word."""
+    contacts = Table(header=("Agency", "Signatory", "Email", "Telephone"),
+                     rows=(("Northshire Police", "A. Person", "a.person@northshire.police.example", "01632 960 702"),
+                           (LONG_NAME, LONG_NAME[::-1], "b.person@northshire.police.example", "01632 960 703")),
+                     style="contacts", widths=(0.3, 0.2, 0.3, 0.2))
+    base = make_document()
+    blocks = base.blocks[:4] + (Paragraph((Run(f"See {LONG_NAME * 2} for details."),)), contacts) + base.blocks[4:]
+    document = replace(base, blocks=blocks)
+    laid_out = pdf._layout(document)
+    assert pdf.overflowing_tables(laid_out) == []
+    rendered = render(document)
+    assert _drawn_past_the_margin(rendered.data) == []
+    for text in (LONG_NAME * 2, LONG_NAME[::-1], "a.person@northshire.police.example", "01632960703"):
+        assert squash(text) in squash(rendered.body_text)
+    # the other table of the page (the versions table) was not made breakable
+    html_text = html_writer.render_html(document, embed_css=False)
+    assert html_text.count("data-table=") == 2
+
+
+def test_a_table_too_wide_for_the_page_is_found(monkeypatch):
+    """Laid out once, the long names do run off the page, and the table is found; the versions
+    table before it is not."""
+    contacts = Table(header=("Agency", "Signatory"), rows=((LONG_NAME, LONG_NAME),), style="contacts")
+    base = make_document()
+    document = replace(base, blocks=base.blocks[:4] + (contacts,) + base.blocks[4:])
+    found = []
+    real = pdf.overflowing_tables
+    monkeypatch.setattr(pdf, "overflowing_tables", lambda laid_out: found.append(real(laid_out)) or [])
+    assert _drawn_past_the_margin(pdf.render(document))  # the second layout is what keeps them on
+    assert found == [["2"]]

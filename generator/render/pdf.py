@@ -123,9 +123,35 @@ def _layout(document: Document):
     html = _MaracHTML(string=render_html(document, embed_css=False), base_url=str(data_dir("templates")),
                 url_fetcher=url_fetcher)
     try:
-        return html.render(stylesheets=[stylesheet], font_config=font_config, **_options(document))
+        laid_out = html.render(stylesheets=[stylesheet], font_config=font_config, **_options(document))
+        too_wide = overflowing_tables(laid_out)
+        if too_wide:
+            # A table sizes its columns to their longest words, so one word with nowhere to break
+            # (a name or address of 60 letters) pushes the table past the margin and its last
+            # columns off the page. Only such a table may break words anywhere: elsewhere an
+            # email address stays whole. Laying out again is rare, and exact.
+            breakable = CSS(string=" ".join(f'table[data-table="{number}"] td, table[data-table="{number}"] th '
+                                            "{ overflow-wrap: anywhere }" for number in too_wide),
+                            font_config=font_config)
+            laid_out = html.render(stylesheets=[stylesheet, breakable], font_config=font_config,
+                                   **_options(document))
+        return laid_out
     except FatalURLFetchingError as exc:
         raise RenderError(f"{document.full_title}: {exc.__cause__ or exc}") from None
+
+
+def overflowing_tables(laid_out) -> list[str]:
+    """Return the numbers (``data-table``) of the tables of a laid-out WeasyPrint document that
+    reach past the right edge of their page's text, in page order, each once. Refuses nothing."""
+    found: dict[str, None] = {}
+    for page in laid_out.pages:
+        page_box = page._page_box  # WeasyPrint keeps each page's box tree here
+        right = page_box.content_box_x() + page_box.width
+        for box in page_box.descendants():
+            number = box.element.get("data-table") if box.element_tag == "table" and box.element is not None else None
+            if number and box.position_x + box.margin_width() > right + 0.5:
+                found[number] = None
+    return list(found)
 
 
 def _write(laid_out, document: Document) -> bytes:
