@@ -28,9 +28,12 @@ from __future__ import annotations
 
 import functools
 
-from weasyprint import CSS, HTML
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import FatalURLFetchingError
+from .native_libraries import import_weasyprint
+
+import_weasyprint()  # before any WeasyPrint module is imported (native_libraries says why)
+from weasyprint import CSS, HTML  # noqa: E402
+from weasyprint.text.fonts import FontConfiguration  # noqa: E402
+from weasyprint.urls import FatalURLFetchingError  # noqa: E402
 
 from ..errors import RenderError
 from ..document.model import Document, SignatureTable

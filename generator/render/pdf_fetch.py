@@ -18,7 +18,10 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
-from weasyprint.urls import URLFetcher, URLFetcherResponse
+from .native_libraries import import_weasyprint
+
+import_weasyprint()  # before any WeasyPrint module is imported (native_libraries says why)
+from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402
 
 
 DATA_IMAGES = ("data:image/png;base64,", "data:image/svg+xml;base64,")
