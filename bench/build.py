@@ -9,12 +9,22 @@ Runs alternate (ours, theirs; then theirs, ours; ...) so drift in the machine's 
 both. Prints median and range of wall and CPU time and the peak PSS summed over each route's
 processes (see measure.py), and the ratio of the medians (target: at most 1.0).
 
+It also prints a floor, measured in the same rotation (``pdf_floor.py``): importing what
+rendering needs, then WeasyPrint alone laying out and writing the three PDFs in a warm process
+(no gate, no DOCX, no files), the three times shared out over the CPUs as well as whole
+documents can be (WeasyPrint lays a document out page after page, in one process). A PDF
+measured alone runs at least as fast as beside another, so no schedule of ``marac build`` can
+beat the floor; a floor above LibreOffice's whole route means the target cannot be met with
+WeasyPrint on this machine.
+
 Run: `.venv/bin/python bench/build.py [--repeat 5] [--marac DIR]`.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
+import json
 import os
 import shutil
 import statistics
@@ -61,7 +71,7 @@ def main() -> None:
     marac = [str(_INSTALLED)] if _INSTALLED.exists() else [sys.executable, "-m", "generator.cli"]
     soffice = ensure_libreoffice()
     jobs = str(len(measure.CORES))
-    ours, theirs = [], []
+    ours, theirs, floors = [], [], []
     with tempfile.TemporaryDirectory(prefix="marac-bench-build-") as scratch:
         scratch = Path(scratch)
         profile = scratch / "lo-profile"
@@ -93,8 +103,15 @@ def main() -> None:
             if len(pdfs) != 3 or not all(map(is_tagged, pdfs)):
                 raise SystemExit(f"LibreOffice made {len(pdfs)} PDFs or untagged ones")
 
+        def run_floor(run: int) -> None:
+            measured = measure.checked([sys.executable, str(REPO / "bench" / "pdf_floor.py"), args.marac],
+                                       env=env(200 + run), cwd=REPO)
+            parts = json.loads(measured.stdout)
+            floors.append(parts["imports"] + best_split(list(parts["pdf"].values()), len(measure.CORES)))
+
+        routes = (run_ours, run_theirs, run_floor)
         for run in range(args.repeat):
-            for route in ((run_ours, run_theirs) if run % 2 == 0 else (run_theirs, run_ours)):
+            for route in routes[run % 3:] + routes[:run % 3]:
                 route(run)
 
     print(f"One Marac's full set: {Path(args.marac).name}, 3 documents x (DOCX + tagged PDF), cold, "
@@ -107,6 +124,24 @@ def main() -> None:
         ratio = statistics.median(getattr(r, key) for r in ours) / statistics.median(getattr(r, key) for r in theirs)
         verdict = "met" if ratio <= TARGET_RATIO else "NOT MET"
         print(f"  ratio ours/LibreOffice, median {label:4}  {ratio:5.2f}   target <= {TARGET_RATIO}  {verdict}")
+    lo_wall = statistics.median(r.wall for r in theirs)
+    floor = statistics.median(floors)
+    print(f"  floor: imports, then WeasyPrint alone, the 3 PDFs split over {len(measure.CORES)} CPUs by whole documents  "
+          f"{floor:.2f} s ({min(floors):.2f}-{max(floors):.2f}), {floor / lo_wall:.2f} of LibreOffice's wall: "
+          + ("no schedule of marac build can reach the target" if floor > lo_wall * TARGET_RATIO
+             else "the target is not ruled out by WeasyPrint's own time"))
+
+
+def best_split(seconds: list[float], workers: int) -> float:
+    """Return the least time ``workers`` processes need for jobs of ``seconds`` (each job whole on
+    one process): the smallest, over every assignment, of the busiest process's total."""
+    best = sum(seconds)
+    for assignment in itertools.product(range(workers), repeat=len(seconds)):
+        loads = [0.0] * workers
+        for job, worker in zip(seconds, assignment):
+            loads[worker] += job
+        best = min(best, max(loads))
+    return best
 
 
 if __name__ == "__main__":
