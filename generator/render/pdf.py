@@ -6,6 +6,7 @@ font configuration, and WeasyPrint may fetch nothing but files in templates/. In
 WeasyPrint's own user-agent stylesheet it gets templates/user-agent.css, the same rules narrowed
 to the elements the HTML writer emits (the PDFs are byte for byte the same, about 8% faster).
 Streams are deflated at zlib's default level rather than pydyf's 9 (``pdf_compression``).
+WeasyPrint is imported with its native libraries found in the linker's cache (``native_libraries``).
 
 The output uses WeasyPrint's "pdf/ua-1" variant: a structure tree, /MarkInfo, /Lang from
 ``<html lang>``, /DisplayDocTitle and the PDF/UA identification in the XMP. It has not been
