@@ -26,6 +26,7 @@ import subprocess
 import sys
 import zlib
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -137,6 +138,11 @@ class Entry:
     fingerprint: str
 
 
+# Threads reading output files back at once (``Manifest.intact_many``): on a cold disk 8 read
+# 540 MB in 0.56 s, 4 in 0.66 s, 1 in 1.1 s.
+_READERS = 8
+
+
 class Manifest:
     """The manifest of one output folder: relative path -> ``Entry``."""
 
@@ -161,6 +167,23 @@ class Manifest:
         except OSError:
             return None
         return entry
+
+    def intact_many(self, paths: list[Path]) -> dict[Path, Entry | None]:
+        """Return ``intact(path)`` for every path, the files read and hashed by a few threads at once.
+
+        A rebuild with nothing changed reads every output back (1,800 files, about 340 MB, for 300
+        Maracs); on a machine that has let those files drop out of memory, one reader waits on the
+        disk for each in turn. Reading and SHA-256 both release the GIL, so threads overlap the
+        waits and use both CPUs (cold: 0.56 s instead of 1.1 s for 540 MB here). Refuses nothing.
+        """
+        named = [path for path in paths if self._name(path) in self.entries]
+        found: dict[Path, Entry | None] = dict.fromkeys(paths)
+        if len(named) < 2:
+            found.update((path, self.intact(path)) for path in named)
+            return found
+        with ThreadPoolExecutor(max_workers=min(_READERS, len(named)), thread_name_prefix="marac-hash") as pool:
+            found.update(zip(named, pool.map(self.intact, named)))
+        return found
 
     def record(self, path: Path, key: str, content: str, sha256: str, fingerprint: str) -> None:
         """Note that ``path`` now holds bytes with ``sha256``, built from inputs with ``key`` and a

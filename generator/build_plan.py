@@ -88,15 +88,17 @@ def make_plan(arguments, manifest: Manifest, formats: tuple[str, ...], kinds: tu
     skipped: list[BuiltFile] = []
     units: list[Unit] = []
     expected: list[Path] = []
-    for loaded in (require_clean(r) for r in results):
+    maracs = [(loaded, output_keys(loaded, kinds, formats)) for loaded in (require_clean(r) for r in results)]
+    intact = manifest.intact_many([target_path(output, loaded.settings.slug, library.documents[kind].file_stem, fmt)
+                                   for loaded, _ in maracs for kind in kinds for fmt in formats])
+    for loaded, keyed in maracs:
         slug, name = loaded.settings.slug, loaded.settings.marac.name
-        keyed = output_keys(loaded, kinds, formats)
         for kind in kinds:
             stem = library.documents[kind].file_stem
             todo, keys, previous = [], [], []
             for fmt in formats:
                 path, key = target_path(output, slug, stem, fmt), keyed[kind, fmt]
-                entry = manifest.intact(path)
+                entry = intact[path]
                 if entry and entry.key == key:
                     skipped.append(BuiltFile(name, kind, fmt, path, entry.fingerprint, entry.sha256,
                                              skipped=True, content=entry.content))

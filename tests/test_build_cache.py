@@ -350,3 +350,47 @@ def test_one_maracs_keys_read_its_files_once_and_are_each_outputs_own_key(two_ma
         target = build_cache.Target(loaded, kind, fmt)
         alone = {name: compute(target) for name, _, compute in build_cache.INPUTS}
         assert key == hashlib.sha256(json.dumps(alone, sort_keys=True, default=str).encode("utf-8")).hexdigest()
+
+
+def test_files_are_checked_against_the_manifest_several_at_once_with_the_same_answers(tmp_path, monkeypatch):
+    import threading
+    import time
+
+    output = tmp_path / "out"
+    manifest = build_cache.Manifest(output)
+    paths = []
+    for number in range(12):
+        path = output / "m" / f"file{number}.docx"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(f"file {number}".encode())
+        manifest.record(path, "k" * 64, "c" * 64, hashlib.sha256(path.read_bytes()).hexdigest(), "f")
+        paths.append(path)
+    paths[3].write_bytes(b"edited by hand")
+    paths[5].unlink()
+    paths[7].unlink()
+    paths[7].mkdir()  # a folder where the file was: unreadable, so not intact
+    unrecorded = output / "m" / "never-built.docx"
+    unrecorded.write_bytes(b"x")
+
+    reading, most = [0], [0]
+    lock = threading.Lock()
+    real = build_cache.file_sha256
+
+    def slow_sha256(path):
+        with lock:
+            reading[0] += 1
+            most[0] = max(most[0], reading[0])
+        time.sleep(0.05)  # long enough that the readers overlap
+        try:
+            return real(path)
+        finally:
+            with lock:
+                reading[0] -= 1
+
+    monkeypatch.setattr(build_cache, "file_sha256", slow_sha256)
+    asked = [*paths, unrecorded]
+    found = manifest.intact_many(asked)
+    assert list(found) == asked
+    assert found == {path: manifest.intact(path) for path in asked}
+    assert [path for path, entry in found.items() if entry is None] == [paths[3], paths[5], paths[7], unrecorded]
+    assert most[0] > 1
