@@ -178,10 +178,7 @@ class Manifest:
         """
         named = [path for path in paths if self._name(path) in self.entries]
         found: dict[Path, Entry | None] = dict.fromkeys(paths)
-        if len(named) < 2:
-            found.update((path, self.intact(path)) for path in named)
-            return found
-        with ThreadPoolExecutor(max_workers=min(_READERS, len(named)), thread_name_prefix="marac-hash") as pool:
+        with ThreadPoolExecutor(max_workers=max(1, min(_READERS, len(named))), thread_name_prefix="marac-hash") as pool:
             found.update(zip(named, pool.map(self.intact, named)))
         return found
 
