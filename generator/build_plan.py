@@ -74,7 +74,10 @@ def make_plan(arguments, manifest: Manifest, formats: tuple[str, ...], kinds: tu
     Refuses (``PolicyError`` with every finding) when any Marac fails the policy gate, and
     (``ConfigError``) arguments that name no settings.
     """
-    results = gate_many(arguments, today)
+    # Errors only: a build shows no warnings (marac check does), and looking for them cost a
+    # national rebuild with nothing changed a tenth of its time (each NRPF warning reads the
+    # Marac's line map to say where it is).
+    results = gate_many(arguments, today, warnings=False)
     failed = [r for r in results if r.errors or r.loaded is None]
     if failed:
         problems = [p for r in failed for p in r.findings]

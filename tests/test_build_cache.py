@@ -219,6 +219,43 @@ def test_a_file_the_settings_name_is_an_input(two_maracs):
     assert set(fresh) == {"art/mark.png"} and fresh == cached != changed
 
 
+@pytest.mark.parametrize("value", ["./art/mark.png", "art/../art/mark.png", "ART/mark.png"])
+def test_a_named_file_is_found_however_the_path_is_spelt(two_maracs, value):
+    """The shortcut that skips values naming nothing in the folder does not skip a path that
+    starts with '.', climbs back in with '..', or differs in case from the folder's entry (which
+    a case-insensitive file system opens; on Linux there is no such file)."""
+    from generator.settings.loader import load_settings
+
+    folder = two_maracs / "westmere"
+    settings = folder / "marac.yaml"
+    # Any setting counts (found by value); the area, so that the logo check does not refuse first.
+    text = settings.read_text(encoding="utf-8")
+    settings.write_text(re.sub(r"(?m)^  area: .*$", f"  area: '{value}'", text, count=1), encoding="utf-8")
+    (folder / "art").mkdir()
+    (folder / "art" / "mark.png").write_bytes(png_logo(300, 100))
+    found = build_cache._named_files(load_settings(settings, TODAY))
+    case_blind = (folder / "ART").exists()
+    assert set(found) == ({value} if value != "ART/mark.png" or case_blind else set())
+
+
+def test_only_values_that_may_name_an_entry_of_the_folder_are_looked_up(two_maracs, monkeypatch):
+    """A Marac's settings hold about 175 strings (names, dates, addresses); each used to cost a
+    look at the disk in every rebuild. Only those whose first part is an entry of the folder do."""
+    from generator.settings.loader import load_settings
+
+    loaded = load_settings(two_maracs / "westmere" / "marac.yaml", TODAY)
+    asked = []
+    real = Path.is_file
+    monkeypatch.setattr(Path, "is_file", lambda self: asked.append(self) or real(self))
+    build_cache._named_files(loaded)
+    entries = {entry.name.casefold() for entry in (two_maracs / "westmere").iterdir()}
+    assert all(path.relative_to(two_maracs / "westmere").parts[0].casefold() in entries for path in asked)
+    assert len(list(build_cache._strings(loaded.settings.model_dump(mode="json")))) > 50 > len(asked)
+    assert build_cache._may_name_an_entry("Logo.PNG.", {build_cache._comparable("logo.png")})
+    assert build_cache._may_name_an_entry("art\\mark.png", {"art"})  # Windows' separator
+    assert not build_cache._may_name_an_entry("Northshire Police", {build_cache._comparable("logo.png")})
+
+
 def _logo_in(docx_file: Path) -> bytes:
     import zipfile
 

@@ -4,6 +4,7 @@ after the gate passed them."""
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import pickle
 
@@ -39,6 +40,25 @@ def test_a_parallel_build_refuses_a_failed_gate_with_its_findings(marac_copy, tm
     assert any(problem.gid == "G03" and "UKVI" in problem.message for problem in refused.value.problems)
     assert refused.value.format_message().startswith("Nothing was built: 1 of 1 Maracs failed the check.")
     assert not (tmp_path / "out").exists()
+
+
+def test_the_plan_gates_for_errors_only_and_refuses_what_check_refuses(marac_copy, tmp_path, monkeypatch):
+    """A build shows no warnings, so its gate does not look for them; the errors it refuses on are
+    exactly those `marac check` reports."""
+    from generator.policy.gate import gate_many
+
+    folder = marac_copy("northbridge")
+    full = gate_many([str(folder)])
+    assert full[0].warnings and not full[0].errors  # the example has an NRPF team: a G03 warning
+    asked = []
+    monkeypatch.setattr(build_plan, "gate_many",
+                        lambda *args, **kwargs: asked.append(kwargs) or gate_many(*args, **kwargs))
+    plan = build_plan.make_plan([str(folder)], Manifest.load(tmp_path / "out"), ("docx",), ("mop",),
+                                dt.date.today())
+    assert asked == [{"warnings": False}] and len(plan.units) == 1
+    add_first_partner(folder, "UKVI")
+    errors_only, everything = gate_many([str(folder)], warnings=False), gate_many([str(folder)])
+    assert errors_only[0].errors == everything[0].errors != [] and not errors_only[0].warnings
 
 
 def test_the_parent_of_a_parallel_build_holds_no_settings_after_planning(marac_copy, tmp_path):

@@ -47,8 +47,9 @@ def gate_one(path: Path, library: Library, today: dt.date | None = None,
     return GateResult(path, loaded, tuple(check_policy(loaded, library, warnings)))
 
 
-def gate_many(arguments, today: dt.date | None = None) -> list[GateResult]:
-    """Return a ``GateResult`` per Marac named by CONFIG arguments (files or folders).
+def gate_many(arguments, today: dt.date | None = None, warnings: bool = True) -> list[GateResult]:
+    """Return a ``GateResult`` per Marac named by CONFIG arguments (files or folders); with
+    ``warnings=False`` only their errors, as ``gate_one``.
 
     Besides each Marac's own findings: an error on every Marac whose slug another Marac given
     also has (their files would overwrite each other in output/<slug>/), and a warning when a
@@ -56,7 +57,7 @@ def gate_many(arguments, today: dt.date | None = None) -> list[GateResult]:
     no settings at all.
     """
     library = load_library()
-    results = [gate_one(path, library, today) for path in resolve_config_paths(arguments)]
+    results = [gate_one(path, library, today, warnings) for path in resolve_config_paths(arguments)]
     return _with_slug_findings(results)
 
 
