@@ -3,6 +3,9 @@
 - wall: from start to exit, ``time.perf_counter``;
 - CPU: user + system time of the process and every descendant it waited for (``os.wait4``'s
   rusage), so worker processes and LibreOffice's soffice.bin count;
+- the machine meanwhile: seconds of CPU stolen by the host from this virtual machine, and seconds
+  CPUs sat idle waiting for the disk, over the whole machine (``/proc/stat``), so a slow run can
+  be told apart from a slow program;
 - memory: PSS (proportional set size: shared pages divided among the processes sharing them),
   summed over every live process of the tree, read from /proc/PID/smaps_rollup while polling;
   the peak of that sum. PSS, not RSS: forked workers share most of their pages with the parent,
@@ -29,6 +32,7 @@ CORES = sorted(os.sched_getaffinity(0))
 # modules from source again (about 30 ms a command): measure what a coordinator's machine does.
 os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 POLL_SECONDS = 0.05
+_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,12 @@ class Run:
     # The PSS (MiB) of each process at the moment of the peak: the command first, then its
     # descendants in the order found (for a build: the parent, then its workers).
     pss_parts_mib: tuple[float, ...] = ()
+    steal: float = 0.0  # CPU-seconds the host took from this machine during the run
+    iowait: float = 0.0  # CPU-seconds idle waiting on the disk during the run
+
+    def machine_load(self) -> str:
+        """Return 'steal 0.4 s, iowait 1.2 s' for the run (the whole machine's, not the command's)."""
+        return f"steal {self.steal:.1f} s, iowait {self.iowait:.1f} s"
 
     def parts(self) -> str:
         """Return the peak's processes as 'parent 52 + 130 + 118 MiB' (empty if one process)."""
@@ -51,6 +61,28 @@ class Run:
             return ""
         first, *rest = self.pss_parts_mib
         return f"parent {first:.0f} + " + " + ".join(f"{part:.0f}" for part in rest) + " MiB"
+
+
+def _cpu_ticks() -> tuple[int, int]:
+    """Return the machine's (iowait, steal) clock ticks so far, from the 'cpu' line of /proc/stat."""
+    try:
+        with open("/proc/stat", "rb") as stream:
+            fields = stream.readline().split()
+        return int(fields[5]), int(fields[8])
+    except (OSError, IndexError, ValueError):
+        return 0, 0
+
+
+def drop_page_cache() -> bool:
+    """Write dirty pages to disk and empty the page cache, so the next run reads every file from
+    the disk as it would the day after (needs root); return whether the cache was dropped."""
+    os.sync()
+    try:
+        with open("/proc/sys/vm/drop_caches", "w") as control:
+            control.write("3\n")
+        return True
+    except OSError:
+        return False
 
 
 def _children_map() -> dict[int, list[int]]:
@@ -96,6 +128,7 @@ def run(command: list[str], env: dict[str, str] | None = None, cwd: Path | None 
     import tempfile
 
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        ticks = _cpu_ticks()
         started = time.perf_counter()
         process = subprocess.Popen(command, stdout=out, stderr=err, env=env, cwd=cwd,
                                    preexec_fn=lambda: os.sched_setaffinity(0, CORES))
@@ -115,6 +148,7 @@ def run(command: list[str], env: dict[str, str] | None = None, cwd: Path | None 
         sampler.start()
         _, status, usage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - started
+        iowait, steal = (after - before for after, before in zip(_cpu_ticks(), ticks, strict=True))
         done.set()
         sampler.join()
         process.returncode = os.waitstatus_to_exitcode(status)
@@ -122,7 +156,7 @@ def run(command: list[str], env: dict[str, str] | None = None, cwd: Path | None 
         err.seek(0)
         return Run(wall, usage.ru_utime + usage.ru_stime, sum(peak[0]) / 1024, process.returncode,
                    out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"),
-                   tuple(part / 1024 for part in peak[0]))
+                   tuple(part / 1024 for part in peak[0]), steal / _TICKS, iowait / _TICKS)
 
 
 def checked(command: list[str], **kwargs) -> Run:
