@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import shutil
 import subprocess
 import sys
 import unicodedata
@@ -461,3 +462,45 @@ def test_a_table_too_wide_for_the_page_is_found(monkeypatch):
     monkeypatch.setattr(pdf, "overflowing_tables", lambda laid_out: found.append(real(laid_out)) or [])
     assert _drawn_past_the_margin(pdf.render(document))  # the second layout is what keeps them on
     assert found == [["2"]]
+
+
+def _image_names(data: bytes) -> set[str]:
+    """Return the names of every image XObject in a PDF, including those inside patterns."""
+    found = set()
+    with pikepdf.open(io.BytesIO(data)) as source:
+        for obj in source.objects:
+            # pikepdf gives every object one Python type; patterns are streams, pages dictionaries
+            if isinstance(obj, (pikepdf.Dictionary, pikepdf.Stream)):
+                resources = obj.get("/Resources")
+                if resources is not None and "/XObject" in resources:
+                    found.update(str(name) for name in resources.XObject.keys())
+    return {name for name in found if name.startswith("/i")}
+
+
+def _fresh_writers() -> None:
+    for cached in (pdf._engine, html_writer.stylesheet_text, html_writer._environment):
+        cached.cache_clear()
+
+
+def test_the_same_document_is_the_same_pdf_whichever_folder_the_tool_runs_from(tmp_path, monkeypatch):
+    """WeasyPrint names each image after an MD5 of its URL; the contents page's dot leader was a
+    file URL, so a build from another checkout (or another user's install) wrote other bytes for
+    the same document, and an edition archived by one could not be matched by another's rebuild."""
+    document = make_document()
+    _fresh_writers()
+    here = pdf.render_with_anchors(document)[0]
+    elsewhere = tmp_path / "another checkout" / "templates"
+    shutil.copytree(data_dir("templates"), elsewhere)
+    for module in (html_writer, pdf):
+        monkeypatch.setattr(module, "data_dir", lambda name: elsewhere if name == "templates" else data_dir(name))
+    _fresh_writers()
+    try:
+        assert html_writer.stylesheet_path().is_relative_to(elsewhere)
+        there = pdf.render_with_anchors(document)[0]
+    finally:
+        monkeypatch.undo()
+        _fresh_writers()
+    assert len(_image_names(here)) == 1  # the dot leader is drawn, from an image
+    assert there == here
+    assert "url(contents-dot.png)" not in html_writer.stylesheet_text()
+    assert re.search(r"url\(data:image/png;base64,[A-Za-z0-9+/=]+\)", html_writer.stylesheet_text())

@@ -8,14 +8,14 @@ The Jinja environment and the stylesheet text are read once per process.
 
 from __future__ import annotations
 
+import base64
 import functools
+import re
 import unicodedata
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
-
-import base64
 
 from ..document.model import Document, Heading, Image, ListBlock, PageBreak, Paragraph, Run, SignatureTable, Table
 from ..resources import data_dir
@@ -77,7 +77,8 @@ def stylesheet_path() -> Path:
 
 @functools.cache
 def stylesheet_text() -> str:
-    """Return the print stylesheet's text, read once per process.
+    """Return the print stylesheet's text, read once per process, with its PNG images inlined
+    as ``data:`` URLs (so the text stands alone and names no folder).
 
     Refuses (``ValueError``) a stylesheet that could close the ``<style>`` element it is
     embedded in, since it goes into the page unescaped.
@@ -85,7 +86,19 @@ def stylesheet_text() -> str:
     text = stylesheet_path().read_text(encoding="utf-8")
     if "</" in text:
         raise ValueError(f"{stylesheet_path()} contains '</', which would end its <style> element")
-    return text
+    return _IMAGE_URL.sub(_inlined, text)
+
+
+# The stylesheet's own images (the contents page's dot leader) go in as data: URLs. A page that
+# embeds the stylesheet then needs no file beside it, and WeasyPrint, which names each image in
+# the PDF after an MD5 of its URL, names it the same whichever folder the tool is installed in:
+# with a file URL, the same document built from two checkouts differed in those bytes.
+_IMAGE_URL = re.compile(r"url\((['\"]?)([A-Za-z0-9_-]+\.png)\1\)")
+
+
+def _inlined(match: re.Match) -> str:
+    data = (data_dir("templates") / match.group(2)).read_bytes()
+    return f"url(data:image/png;base64,{base64.b64encode(data).decode('ascii')})"
 
 
 def css_string(text: str) -> Markup:

@@ -39,7 +39,7 @@ from weasyprint.urls import FatalURLFetchingError  # noqa: E402
 from ..errors import RenderError
 from ..document.model import Document, SignatureTable
 from ..resources import data_dir
-from .html import render_html, stylesheet_path
+from .html import render_html, stylesheet_path, stylesheet_text
 from .pdf_compression import use_default_level
 from .pdf_fetch import LocalOnlyFetcher
 from ..signing.fields import FieldSpec, add_signature_fields
@@ -186,6 +186,9 @@ def _engine() -> tuple[LocalOnlyFetcher, CSS, FontConfiguration, CSS]:
     use_default_level()
     url_fetcher = LocalOnlyFetcher(data_dir("templates"))
     font_config = FontConfiguration()
-    stylesheet = CSS(filename=str(stylesheet_path()), url_fetcher=url_fetcher, font_config=font_config)
+    # From the text, not the file, so its images go in inlined and the PDF's bytes do not depend
+    # on the install folder; base_url keeps any other relative URL resolving as before.
+    stylesheet = CSS(string=stylesheet_text(), base_url=stylesheet_path().as_uri(), url_fetcher=url_fetcher,
+                     font_config=font_config)
     user_agent = CSS(filename=str(data_dir("templates") / USER_AGENT_STYLESHEET), url_fetcher=url_fetcher)
     return url_fetcher, stylesheet, font_config, user_agent
