@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 from pathlib import Path
 
 from ..errors import ConfigError, Problem
@@ -54,6 +53,10 @@ def load_house_style(path: Path) -> bytes:
         data = path.read_bytes()
     except OSError as exc:
         raise refuse(f"cannot be read ({exc.strerror or exc})") from None
+    # Imported here: zipfile (with its compression modules) costs `check` and `status` about 3 ms
+    # at start-up, and only a Marac with its own house style needs it.
+    import zipfile
+
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as package:
             styles = package.read("word/styles.xml").decode("utf-8")
