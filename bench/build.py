@@ -7,7 +7,9 @@ Both routes make the same six files (3 DOCX + 3 PDF), cold (new processes, an em
 folder, an empty marac cache folder), on the same CPUs, with the same --jobs for marac's part.
 Runs alternate (ours, theirs; then theirs, ours; ...) so drift in the machine's load falls on
 both. Prints median and range of wall and CPU time and the peak PSS summed over each route's
-processes (see measure.py), and the ratio of the medians (target: at most 1.0).
+processes (see measure.py), and the ratio of the medians (target: at most 1.0). Times come from
+runs nothing polls; memory from as many runs again, polled, after them (polling slowed marac's
+four processes by 10% and LibreOffice's one not at all: measure.py).
 
 It also prints a floor, measured in the same rotation (``pdf_floor.py``): importing what
 rendering needs, then WeasyPrint alone laying out and writing the three PDFs in a warm process
@@ -72,6 +74,7 @@ def main() -> None:
     soffice = ensure_libreoffice()
     jobs = str(len(measure.CORES))
     ours, theirs, floors = [], [], []
+    ours_memory, theirs_memory = [], []
     with tempfile.TemporaryDirectory(prefix="marac-bench-build-") as scratch:
         scratch = Path(scratch)
         profile = scratch / "lo-profile"
@@ -82,30 +85,32 @@ def main() -> None:
         def env(run: int) -> dict[str, str]:
             return {**os.environ, "PYTHONPATH": str(REPO), "MARAC_CACHE_DIR": str(scratch / f"cache{run}")}
 
-        def run_ours(run: int) -> None:
-            out = scratch / f"ours{run}"
-            ours.append(measure.checked([*marac, "build", args.marac, "-o", str(out), "--format", "docx,pdf",
-                                         "--jobs", jobs], env=env(run), cwd=REPO))
+        def run_ours(run: int, memory: bool = False) -> None:
+            out = scratch / f"ours{run}{'m' if memory else ''}"
+            (ours_memory if memory else ours).append(measure.checked(
+                [*marac, "build", args.marac, "-o", str(out), "--format", "docx,pdf", "--jobs", jobs],
+                env=env(run + (300 if memory else 0)), cwd=REPO, memory=memory))
             pdfs = sorted(out.glob("*/*.pdf"))
             if len(pdfs) != 3 or not all(map(is_tagged, pdfs)):
                 raise SystemExit(f"marac made {len(pdfs)} PDFs or untagged ones")
 
-        def run_theirs(run: int) -> None:
-            out = scratch / f"lo{run}"
+        def run_theirs(run: int, memory: bool = False) -> None:
+            out = scratch / f"lo{run}{'m' if memory else ''}"
             docx = measure.checked([*marac, "build", args.marac, "-o", str(out), "--format", "docx",
-                                    "--jobs", jobs], env=env(100 + run), cwd=REPO)
+                                    "--jobs", jobs], env=env(100 + run + (300 if memory else 0)), cwd=REPO,
+                                   memory=memory)
             files = sorted(map(str, out.glob("*/*.docx")))
             pdf = measure.checked([soffice, f"-env:UserInstallation=file://{profile}", "--headless",
-                                   "--convert-to", TAGGED_PDF, "--outdir", str(out / "pdf"), *files])
-            theirs.append(measure.Run(docx.wall + pdf.wall, docx.cpu + pdf.cpu, max(docx.pss_mib, pdf.pss_mib),
-                                      0, "", ""))
+                                   "--convert-to", TAGGED_PDF, "--outdir", str(out / "pdf"), *files], memory=memory)
+            (theirs_memory if memory else theirs).append(
+                measure.Run(docx.wall + pdf.wall, docx.cpu + pdf.cpu, max(docx.pss_mib, pdf.pss_mib), 0, "", ""))
             pdfs = sorted(out.glob("pdf/*.pdf"))
             if len(pdfs) != 3 or not all(map(is_tagged, pdfs)):
                 raise SystemExit(f"LibreOffice made {len(pdfs)} PDFs or untagged ones")
 
         def run_floor(run: int) -> None:
             measured = measure.checked([sys.executable, str(REPO / "bench" / "pdf_floor.py"), args.marac],
-                                       env=env(200 + run), cwd=REPO)
+                                       env=env(200 + run), cwd=REPO, memory=False)
             parts = json.loads(measured.stdout)
             floors.append(parts["imports"] + best_split(list(parts["pdf"].values()), len(measure.CORES)))
 
@@ -113,13 +118,17 @@ def main() -> None:
         for run in range(args.repeat):
             for route in routes[run % 3:] + routes[:run % 3]:
                 route(run)
+        for run in range(args.repeat):
+            for route in (run_ours, run_theirs)[run % 2:] + (run_ours, run_theirs)[:run % 2]:
+                route(run, memory=True)
 
     print(f"One Marac's full set: {Path(args.marac).name}, 3 documents x (DOCX + tagged PDF), cold, "
           f"{args.repeat} alternating runs each")
     print(f"Machine: {measure.machine()}")
-    print(f"  marac build --jobs {jobs} (DOCX + PDF, WeasyPrint)        {measure.summary(ours)}")
-    print(f"  python-docx + soffice --convert-to pdf (tagged)  {measure.summary(theirs)}")
-    print("  (LibreOffice's memory is the larger of its two steps, which run one after the other)")
+    print(f"  marac build --jobs {jobs} (DOCX + PDF, WeasyPrint)        {measure.summary(ours, ours_memory)}")
+    print(f"  python-docx + soffice --convert-to pdf (tagged)  {measure.summary(theirs, theirs_memory)}")
+    print("  (times from runs nothing polled; memory from as many runs of each, polled, after them;")
+    print("   LibreOffice's memory is the larger of its two steps, which run one after the other)")
     for label, key in (("wall", "wall"), ("CPU", "cpu")):
         ratio = statistics.median(getattr(r, key) for r in ours) / statistics.median(getattr(r, key) for r in theirs)
         verdict = "met" if ratio <= TARGET_RATIO else "NOT MET"

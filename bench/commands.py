@@ -60,8 +60,9 @@ def main() -> None:
                 measure.checked([*marac, *arguments], env=env, cwd=REPO)  # primes the caches; not counted
             for _ in range(args.repeat):
                 for name, (arguments, _) in commands.items():
+                    # Nothing polls memory here: it is not reported, and polling slows the run (measure.py).
                     results.setdefault((name, mode), []).append(
-                        measure.checked([*marac, *arguments], env=env, cwd=REPO))
+                        measure.checked([*marac, *arguments], env=env, cwd=REPO, memory=False))
     for (name, mode), runs in results.items():
         target = commands[name][1]
         wall = statistics.median(r.wall for r in runs)

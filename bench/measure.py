@@ -11,6 +11,12 @@
   the peak of that sum. PSS, not RSS: forked workers share most of their pages with the parent,
   and RSS would count those pages once per process.
 
+Polling memory slows what it measures: the kernel walks each process's page tables for
+smaps_rollup, and marac's build has four processes to LibreOffice's one. One Marac's build read
+0.5 s (10%) slower polled than not, side by side on 4 December 2026, and LibreOffice's convert
+no slower. So a comparison of speed times runs with ``memory=False`` and measures memory in runs
+of its own (``bench/build.py``).
+
 Every command runs on the same CPU set (``CORES``), so two routes compared get the same cores.
 Linux only (reads /proc).
 """
@@ -123,8 +129,12 @@ def tree_pss_parts_kib(root: int) -> list[int]:
     return parts
 
 
-def run(command: list[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> Run:
-    """Run ``command`` on ``CORES`` and return its measurements. Output is captured to files."""
+def run(command: list[str], env: dict[str, str] | None = None, cwd: Path | None = None,
+        memory: bool = True) -> Run:
+    """Run ``command`` on ``CORES`` and return its measurements. Output is captured to files.
+
+    With ``memory=False`` nothing polls the processes while they run (their times are not slowed
+    by it) and the run's peak PSS reads 0."""
     import tempfile
 
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
@@ -145,12 +155,14 @@ def run(command: list[str], env: dict[str, str] | None = None, cwd: Path | None 
                 done.wait(POLL_SECONDS)
 
         sampler = threading.Thread(target=sample, daemon=True)
-        sampler.start()
+        if memory:
+            sampler.start()
         _, status, usage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - started
         iowait, steal = (after - before for after, before in zip(_cpu_ticks(), ticks, strict=True))
         done.set()
-        sampler.join()
+        if memory:
+            sampler.join()
         process.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
@@ -167,9 +179,10 @@ def checked(command: list[str], **kwargs) -> Run:
     return result
 
 
-def summary(runs: list[Run]) -> str:
-    """Return 'wall median (min-max), CPU median (min-max), peak PSS median (max)' of ``runs``."""
-    walls, cpus, pss = [r.wall for r in runs], [r.cpu for r in runs], [r.pss_mib for r in runs]
+def summary(runs: list[Run], memory: list[Run] | None = None) -> str:
+    """Return 'wall median (min-max), CPU median (min-max), peak PSS median (max)': the times of
+    ``runs``, the memory of ``memory`` (runs of their own, polled) when given, else of ``runs``."""
+    walls, cpus, pss = [r.wall for r in runs], [r.cpu for r in runs], [r.pss_mib for r in (memory or runs)]
     return (f"wall {statistics.median(walls):6.2f} s ({min(walls):.2f}-{max(walls):.2f})   "
             f"CPU {statistics.median(cpus):6.2f} s ({min(cpus):.2f}-{max(cpus):.2f})   "
             f"peak PSS {statistics.median(pss):5.0f} MiB (max {max(pss):.0f})")
