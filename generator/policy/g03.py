@@ -98,6 +98,7 @@ def g03_findings(loaded: LoadedSettings, warnings: bool = True) -> Iterator[Prob
         match = recognise(value, kind, frozen)
         if match:
             yield _error(loaded, location, refusal(value, match, kind))
+    yield from _logo_findings(loaded)
     if warnings:
         yield from _nrpf_warnings(loaded)
 
@@ -177,3 +178,30 @@ def certificate_subject_match(subject: str, confirmed: frozenset[str] = frozense
             label = _TYPE_NAMES.get(kind.strip(), kind.strip())
             return Match(match.body, match.certain, f"{label}={value}")
     return None
+
+
+def _logo_findings(loaded: LoadedSettings) -> Iterator[Problem]:
+    """Yield a G03 error for an SVG logo whose words (what it draws, its <title>, <desc> or an
+    aria-label) name Immigration Enforcement: the logo is printed on every title page. Each text,
+    and all of them read together (a name split over ``<tspan>`` elements), is read as free text,
+    so a logo saying "immigration advice" passes."""
+    logo = loaded.logo
+    if logo is None or logo.media_type != "image/svg+xml":
+        return
+    from ..settings.logo import find_logo, svg_texts
+
+    texts = svg_texts(logo.data)
+    found = find_logo(loaded.folder, loaded.settings.marac.logo)
+    name = found.name if found is not None else "the logo"
+    for text in (*texts, " ".join(texts), "".join(texts)) if texts else ():
+        match = recognise_free_text(text)
+        if match:
+            shown = " ".join(text.split())
+            shown = shown if len(shown) <= 80 else shown[:77] + "..."
+            yield _error(loaded, ("marac", "logo"), (
+                f"{name} has the words '{shown}' (read as '{match.matched}') in its text, which names "
+                f"{match.body}. The logo is printed on every title page, and no Marac document may show "
+                "Immigration Enforcement (the Home Office, Border Force, UKVI) as a member, recipient or "
+                "signatory. Use your Marac's own logo, or delete those words from the SVG (its <text>, "
+                "<title> and <desc>) and save it again."))
+            return

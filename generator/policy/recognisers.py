@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import re
+import urllib.parse
 from dataclasses import dataclass
 
 from .recognisers_normalise import forms, free_text_forms
@@ -43,6 +44,30 @@ _CERTAIN: tuple[tuple[str, str], ...] = (
     (r"\bborder and immigration agency\b", "the Border and Immigration Agency (now UKVI)"),
     (r"\bu ?k ?b ?a\b", "the UK Border Agency (now Border Force and UKVI)"),
     (r"\bnrpf ?connect\b", "NRPF Connect (a Home Office service within Immigration Enforcement)"),
+    # Abbreviated: "Immigration Enf.", "Imm. Enforcement".
+    (r"\bimm(igration)? enf(orcement)?\b", "Immigration Enforcement"),
+    # The department's legal name (its Secretary of State is the party in immigration law).
+    (r"\bsecretary of state for the home department\b", "the Home Office (its Secretary of State)"),
+    (r"\bs ?s ?h ?d\b", "the Home Office (its Secretary of State)"),
+    # Welsh, for Maracs in Wales: Y Swyddfa Gartref, Gorfodi Mewnfudo, Llu'r Ffiniau, Fisâu a Mewnfudo y DU.
+    (r"\bswyddfa ?gartref\b", "the Home Office (Y Swyddfa Gartref)"),
+    (r"\bgorfodi ?mewnfudo\b|\bmewnfudo (a )?gorfodi\b", "Immigration Enforcement (Gorfodi Mewnfudo)"),
+    (r"\bllu ?r ?ffiniau\b", "Border Force (Llu'r Ffiniau)"),
+    (r"\bfisau (a )?mewnfudo\b", "UK Visas and Immigration (Fisâu a Mewnfudo y DU)"),
+)
+# In free text, where a bare "IE", "ICE" or "HO" could mean anything, the abbreviation counts as a
+# core name only where the sentence has it attend, receive or be told: "IE attends", "copied to the HO".
+_ABBREVIATION = r"(i ?e|ice|ho|hoie)"
+_CERTAIN_IN_TEXT: tuple[tuple[str, str], ...] = (
+    (rf"\b(the )?{_ABBREVIATION}( team| teams| officers?| staff| liaison)? (attends?|attending|attended|"
+     r"receives?|receiving|received|gets?|sees?|is (sent|told|given|informed|notified|copied|invited|present)|"
+     r"are (sent|told|given|informed|notified|copied|invited|present)|will (attend|receive|see|get|be (sent|told|"
+     r"given|informed|notified|copied|invited|present))|may (attend|receive|see|be (sent|told|informed|notified|"
+     r"copied|invited)))\b", "Immigration Enforcement (IE)"),
+    (rf"\b(sent|send|sends|copied|copy|copies|reported|report|reports|referred|refer|refers|notified|notify|"
+     rf"notifies|shared|share|shares|forwarded|forward|forwards|passed|pass|passes|given|disclosed|disclose|"
+     rf"discloses|told|tell|tells|inform|informs|informed|invite|invites|invited) (on |back )?(with |to )?"
+     rf"(the )?{_ABBREVIATION}\b", "Immigration Enforcement (IE)"),
 )
 # The same names with every separator removed: catches "Immi<zero-width space>gration".
 _CERTAIN_COMPACT: tuple[tuple[str, str], ...] = (
@@ -60,6 +85,7 @@ _UNSURE: tuple[tuple[str, str], ...] = (
      r"reporting( centre)?)\b", "Immigration Enforcement"),
     (r"\bborder (control|agency|security|officers?|staff)\b", "Border Force"),
     (r"^(the )?(i ?e|ice|ho)( team| unit| officers?)?$", "Immigration Enforcement (IE)"),
+
     (r"^(the )?immigration$", "Immigration Enforcement"),
     (r"\bimmigration\b.*\benforcement\b|\benforcement\b.*\bimmigration\b", "Immigration Enforcement"),
 )
@@ -73,6 +99,15 @@ _SUPPORT = re.compile(
 _C_CERTAIN = tuple((re.compile(p), label) for p, label in _CERTAIN)
 _C_COMPACT = tuple((re.compile(p), label) for p, label in _CERTAIN_COMPACT)
 _C_UNSURE = tuple((re.compile(p), label) for p, label in _UNSURE)
+_C_IN_TEXT = tuple((re.compile(p), label) for p, label in _CERTAIN_IN_TEXT)
+# Abbreviations inside a longer name: "IE North West", "ICE Team North", "IE/ICE". Read as typed
+# only, never with digits read as letters ("Agency 13" is not "Agency IE"). A bare "Ho" is a
+# surname, so it counts only beside a word of an office.
+_C_UNSURE_AS_TYPED = tuple((re.compile(p), label) for p, label in (
+    (r"\b(i e|ie|ice)\b", "Immigration Enforcement (IE)"),
+    (r"\bho (team|teams|unit|liaison|officers?|staff|contact|enforcement|immigration|compliance)\b",
+     "the Home Office (HO)"),
+))
 
 # Mail and web domains of the Home Office, refused with every domain under them. Where the list
 # comes from (checked 2 December 2026 against the public pages named here):
@@ -119,7 +154,8 @@ def confirmation_key(text: str) -> str:
 # Every pattern above needs one of these in a compact form (symbols as gaps or letters, digits
 # and "l" read as letters), or
 # a short name (the bare acronyms): a name with neither is passed without running them all.
-_KEYWORDS = ("home", "fice", "mig", "enforc", "border", "visa", "ukvi", "ukb", "hoie", "nrpf", "nationa")
+_KEYWORDS = ("home", "fice", "mig", "enforc", "border", "visa", "ukvi", "ukb", "hoie", "nrpf", "nationa",
+             "imm", "enf", "sshd", "swyddfa", "gartref", "mewnfudo", "ffiniau", "fisau")
 _SHORT_NAME = 12
 
 
@@ -151,6 +187,11 @@ def recognise_name(text: str | None, confirmed: frozenset[str] = frozenset()) ->
             found = pattern.search(variant)
             if found:
                 return Match(body, False, found.group(0))
+    for variant in (shape.words, shape.joined):
+        for pattern, body in _C_UNSURE_AS_TYPED:
+            found = pattern.search(variant)
+            if found:
+                return Match(body, False, found.group(0))
     return None
 
 
@@ -174,14 +215,30 @@ def recognise_free_text(text: str | None) -> Match | None:
 
     Only *certain* names count: a paragraph may say "immigration advice" or "border".
     """
-    if not text or not _may_match(forms(text)):  # the whole text first: most have no keyword
+    if not text:
         return None
-    for phrase in free_text_forms(text):
+    for destination in _LINK_DESTINATION.findall(text):  # "[advice](https://www.homeoffice.gov.uk)"
+        found = recognise_url(destination) or recognise_email(destination.removeprefix("mailto:"))
+        if found and found.certain:
+            return found
+    phrases = free_text_forms(text)
+    if not _may_match(forms(text)) and not any(_ABBREVIATION_WORD.search(p.words) for p in phrases):
+        return None  # the whole text first: most have no keyword
+    for phrase in phrases:
         if _may_match(phrase):
             found = _certain(phrase)
             if found:
                 return found
+        for variant in (phrase.words, phrase.joined):  # as typed: "13 attend" is a number
+            for pattern, body in _C_IN_TEXT:
+                hit = pattern.search(variant)
+                if hit:
+                    return Match(body, True, hit.group(0))
     return None
+
+
+_LINK_DESTINATION = re.compile(r"\]\(\s*<?([^)\s>]+)")
+_ABBREVIATION_WORD = re.compile(r"\b(ie|ice|ho|hoie|i e)\b")
 
 
 def _domain_labels(domain: str) -> str:
@@ -232,7 +289,11 @@ def recognise_url(url: str | None) -> Match | None:
     """Return how a web address belongs to Immigration Enforcement (host or GOV.UK page), or None."""
     if not url:
         return None
-    found = _URL.match(url.strip())
+    # As a browser reads it: "%2D" is "-" (RFC 3986 lets any character be percent-encoded, so
+    # "home%2Doffice" is the same page as "home-office"), and "\\" is "/" (so the host of
+    # "https://www.homeoffice.gov.uk\\@elsewhere.example/" is www.homeoffice.gov.uk).
+    url = urllib.parse.unquote(url.strip()).replace("\\", "/")
+    found = _URL.match(url)
     if not found:
         return recognise_name(url)
     host, path = found.groups()

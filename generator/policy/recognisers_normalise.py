@@ -11,7 +11,12 @@ those steps is undone here, in this order:
    never joins two words).
 3. The UTS #39 confusables table (the maintained ``confusable-homoglyphs`` package) maps a
    letter of another script to the Latin letter it looks like. It is loaded only when a
-   letter outside ASCII remains, so a plain-ASCII Marac pays nothing for it.
+   letter outside ASCII remains, so a plain-ASCII Marac pays nothing for it. A letter the
+   table leaves as it is (a stroke or bar through it, "ø", "ħ", "ŧ", "ƀ", "ɨ"; a hook, "ɱ";
+   small capitals, "ᴇ", "ᴍ", "ʜ") is then transliterated by the maintained ``anyascii``
+   package, so "Immigratiøn Enførcement" and "ʜᴏᴍᴇ ᴏғғɪᴄᴇ" read as what they spell. A few
+   letters are read by their look before that (``_LOOKS_LIKE``: Cyrillic "ғ" looks like "f",
+   where anyascii spells its sound).
 4. Format characters (zero-width spaces and joiners, soft hyphens), punctuation, symbols and
    spaces are *separators*: never deleted, so that "Immigration.Enforcement" stays two words.
    "&" and "+" read "and".
@@ -123,9 +128,30 @@ def _confusables() -> dict[str, str]:
     return table
 
 
+# Letters that look like a Latin letter but that neither the confusables table nor anyascii reads
+# so: anyascii gives the sound of a letter of another script, not its look.
+_LOOKS_LIKE = {"℮": "e", "ℯ": "e", "ℴ": "o", "ℎ": "h", "ғ": "f", "Ғ": "f", "ӻ": "f", "Ӻ": "f", "ҥ": "h", "Ҥ": "h", "ћ": "h", "Ћ": "h",
+               "ђ": "h", "Ђ": "h", "ӊ": "h", "Ӊ": "h", "ӈ": "h", "Ӈ": "h"}
+
+
 def _latin_for(char: str) -> str:
     """Return the ASCII letters or digits ``char`` is confusable with, or ``char`` itself."""
-    return _confusables().get(char, char)
+    return _LOOKS_LIKE.get(char) or _confusables().get(char, char)
+
+
+# Letters that print as blank space (Hangul fillers, Braille blank): a space, never part of a word.
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def _transliterated(char: str) -> str:
+    """Return ``char`` spelt in ASCII letters and digits by anyascii (lower case), or a space
+    when it has no such spelling (a letter nobody can read as Latin separates words, as a
+    space would). Only letters and digits are kept: anyascii writes some letters with
+    punctuation, which would split a word."""
+    from anyascii import anyascii
+
+    spelt = "".join(c for c in anyascii(char) if c.isascii() and c.isalnum()).casefold()
+    return spelt or " "
 
 
 def skeleton(text: str) -> str:
@@ -144,11 +170,17 @@ def skeleton(text: str) -> str:
         category = unicodedata.category(char)
         if category[0] == "M":
             continue
-        if category[0] in "LN":
+        if char in _BLANK_LETTERS:
+            out.append(" ")
+        elif char in _LOOKS_LIKE:  # a symbol drawn as a letter ("℮")
+            out.append(_LOOKS_LIKE[char])
+        elif category[0] in "LN":
             # Looked up before case folding: Greek capital beta looks like B, small beta not.
             latin = _latin_for(char)
             if latin == char:
                 latin = _latin_for(char.casefold())
+            if latin == char or not latin.isascii():
+                latin = _transliterated(latin.casefold() if latin == char else latin)
             # A confusable may itself carry marks (e.g. a Latin letter with a dot): strip them.
             out.append("".join(c for c in unicodedata.normalize("NFD", latin)
                                if not unicodedata.category(c).startswith("M")).casefold())
@@ -183,19 +215,39 @@ def forms(text: str) -> Forms:
 
 # A phrase ends at punctuation after a word of two letters or more, followed by a space:
 # "at home. Office hours" is two phrases; "H.O.M.E. O.F.F.I.C.E." and "U. K. V. I." one.
-_SENTENCE_BREAK = re.compile(r"(?<=[^\W\d_]{2})[.,;:!?]+(?=\s|$)|\n")
+_SENTENCE_BREAK = re.compile(r"(?<=[^\W\d_]{2})[.,;:!?]+(?=\s|$)")
+# Where the printed text breaks too: a blank line (a new paragraph) or a new list item. A single
+# line break does not: Markdown joins the two lines into one sentence on the page.
+_BLOCK_BREAK = re.compile(r"\n[ \t]*\n|\n(?=[ \t]*(?:[-*+]|\d{1,3}[.)])[ \t])")
+# "[label](destination)": the page shows the label only (the destination is checked as a link).
+_LINK = re.compile(r"\[([^\]\n]*)\]\([^)\n]*\)")
+_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def as_printed(text: str) -> list[str]:
+    """Return the blocks of a paragraph of clause text as the page prints them: one string per
+    paragraph or list item, a line break inside one read as a space, a link as its label, and
+    character references ("&#105;", "&amp;") and backslash escapes read as the characters they
+    stand for, as the Markdown writer does. Refuses nothing."""
+    import html
+
+    text = _LINK.sub(lambda found: f"{found.group(1)} ", text)
+    text = _ESCAPE.sub(lambda found: found.group(1), html.unescape(text))
+    return [block.replace("\n", " ").replace("\r", " ") for block in _BLOCK_BREAK.split(text.replace("\r\n", "\n"))]
 
 
 def free_text_forms(text: str) -> list[Forms]:
-    """Return the forms of each phrase of a paragraph (split where punctuation is followed by
-    a space, so "at home. Office hours" is two phrases but "Immigration.Enforcement" one).
+    """Return the forms of each phrase of a paragraph as printed (``as_printed``), split where
+    punctuation is followed by a space, so "at home. Office hours" is two phrases but
+    "Immigration.Enforcement" one.
 
     Unlike ``forms``, format characters (zero-width) are deleted rather than separating, and
     the compact form is of one phrase, never across a sentence break."""
-    without_format = "".join(c for c in text if unicodedata.category(c) != "Cf")
     phrases = []
-    for phrase in _SENTENCE_BREAK.split(without_format):
-        words = skeleton(phrase).split()
-        if words:
-            phrases.append(Forms(" ".join(words), " ".join(_join_acronyms(words)), "".join(words)))
+    for block in as_printed(text):
+        without_format = "".join(c for c in block if unicodedata.category(c) != "Cf")
+        for phrase in _SENTENCE_BREAK.split(without_format):
+            words = skeleton(phrase).split()
+            if words:
+                phrases.append(Forms(" ".join(words), " ".join(_join_acronyms(words)), "".join(words)))
     return phrases

@@ -31,6 +31,8 @@ ROLE = RecipientField("role")
 EMAIL = RecipientField("email")
 URL = RecipientField("url")
 TEXT = RecipientField("text")
+# A field that names a clause of the library and is never printed (``clauses.exclude``): not read.
+UNPRINTED = RecipientField("unprinted")
 
 
 def marker_of(annotation: typing.Any) -> RecipientField | None:
@@ -60,17 +62,13 @@ def marked_fields(model: type[BaseModel]) -> tuple[tuple[str, RecipientField | N
     return tuple(out)
 
 
-def _holds_model(annotation: typing.Any) -> bool:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return True
-    return any(_holds_model(argument) for argument in typing.get_args(annotation))
-
-
 @functools.lru_cache(maxsize=None)
 def _plan(model: type[BaseModel]) -> tuple[tuple[str, RecipientField | None], ...]:
-    """Return the fields of ``model`` worth visiting: marked ones and those holding blocks."""
-    return tuple((name, marker) for name, marker in marked_fields(model)
-                 if marker is not None or _holds_model(model.model_fields[name].annotation))
+    """Return the fields of ``model`` to visit, each with its marker; a field with none is read
+    as free text (``TEXT``). Every text a document can print is checked: a field nobody marked
+    (the Marac's area, its meeting day, a phone number) once printed "Immigration Enforcement
+    attend" unchecked."""
+    return tuple((name, marker or TEXT) for name, marker in marked_fields(model) if marker is not UNPRINTED)
 
 
 def recipient_values(model: BaseModel, location: tuple = ()) -> Iterator[tuple[tuple, str, str]]:

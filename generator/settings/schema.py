@@ -263,7 +263,7 @@ class LocalClause(Strict):
 
 
 class ClauseChoices(Strict):
-    exclude: list[str] = []
+    exclude: list[Annotated[str, recipient_types.UNPRINTED]] = []  # clause ids, never printed
     add: list[LocalClause] = []
 
 
