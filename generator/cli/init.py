@@ -52,10 +52,14 @@ def init(folder, **answers):
     Asks for the essentials, or takes them as options for scripts. Refuses an existing folder.
     The new file passes `marac check` once the partner agencies (and the records block) are added.
     """
-    from ..errors import ConfigError
+    from ..errors import ConfigError, Problem
     from ..policy.answers import g03_answer_problems
-    from ..settings.scaffold import NewMarac, write_new_marac
+    from ..settings.scaffold import NewMarac, text_problem, write_new_marac
 
+    unwritable = [Problem("marac init", None, "--" + name.replace("_", "-"), refused)
+                  for name, value in answers.items() if isinstance(value, str) and (refused := text_problem(value))]
+    if unwritable:
+        raise ConfigError(unwritable, heading="Nothing was written:")
     new = NewMarac(**answers)
     refused = g03_answer_problems(new)
     if refused:

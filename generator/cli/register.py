@@ -89,8 +89,14 @@ def issue(config, doc, version, issued, summary, approved_by):
               help="A file that shows the signature (scan, email): copied into evidence/ under its SHA-256.")
 def sign(config, doc, agency, name, role, signed_on, method, evidence):
     """Record a partner agency's signature of the current edition of a document."""
+    from ..errors import RegisterError
     from ..register.ledger import record_signature
+    from ..settings.scaffold import text_problem
 
+    for option, value in (("--agency", agency), ("--name", name), ("--role", role)):
+        refused = text_problem(value)
+        if refused:
+            raise RegisterError(f"{option} {refused}. Nothing was recorded.")
     loaded = _load(config, "nothing was recorded")
     entry = {"document": doc, "agency": agency, "name": name, "role": role, "date": signed_on,
              "method": method, "evidence": str(evidence) if evidence else None}

@@ -58,7 +58,7 @@ def compare_editions(loaded: LoadedSettings, library: Library, document: str, fr
         raise RegisterError(f"'{document}' cannot be compared; choose mop, isa or annex")
     name = DOCUMENT_NAMES[document]
     folder = loaded.folder
-    editions = [e for e in load_editions(folder) if e.document == document]
+    editions = [e for e in load_editions(folder, loaded.settings.g03_confirmed_names) if e.document == document]
     hint = display_path(folder)
     if not editions:
         raise RegisterError(f"the {name} has no issued edition, so there is nothing to compare with. "

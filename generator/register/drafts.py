@@ -15,7 +15,7 @@ from ..document.model import Document, Paragraph, Run, Table
 from ..document.schedules import schedule_heading, schedule_sections, with_revision_dates
 from ..library.typography import typographic_quotes
 from ..settings.loader import LoadedSettings
-from .editions import Edition, load_editions
+from .editions import Edition, index_path, load_editions, refuse_g03_editions
 from .schedule_revisions import schedule_revisions
 from .store import DOCUMENT_NAMES
 
@@ -52,7 +52,11 @@ def register_view(loaded: LoadedSettings, document: Document, today: dt.date | N
     editions index or schedule record.
     """
     folder = loaded.folder
-    editions = load_editions(folder) if editions is None else editions
+    confirmed = loaded.settings.g03_confirmed_names
+    if editions is None:
+        editions = load_editions(folder, confirmed)
+    else:  # read without the settings, perhaps: an unsure approving body is refused unless confirmed
+        refuse_g03_editions(index_path(folder), ((e, None) for e in editions), confirmed)
     same = issued_edition_of(document, editions)
     issued = same is not None and same.fingerprint == document.meta.fingerprint
     meta = dataclasses.replace(document.meta, draft=not issued, issued=same.issued.isoformat() if issued else "")
@@ -90,7 +94,7 @@ def issued_text_warnings(loaded: LoadedSettings, library) -> list[str]:
     from ..document.assemble import assemble
     from .store import display_path
 
-    editions = load_editions(loaded.folder)
+    editions = load_editions(loaded.folder, loaded.settings.g03_confirmed_names)
     warnings = []
     for kind in loaded.settings.documents.signed_kinds():
         document = assemble(loaded, library, kind)

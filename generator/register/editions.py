@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -22,9 +22,12 @@ from typing import Literal
 from ..atomic import write_atomic
 from ..library.clauses import Library
 from ..settings.loader import LoadedSettings
+from ..settings.scaffold import text_problem
 from ..dates import long_date
 from ..settings.schema import DOCUMENT_KEYS
 from ..errors import RegisterError
+from ..policy.g03 import recognise, refusal
+from ..policy.recognisers import confirmation_key
 from .store import (
     DOCUMENT_NAMES,
     DOCUMENTS,
@@ -90,12 +93,53 @@ def index_path(folder: Path) -> Path:
     return Path(folder) / EDITIONS_FOLDER / INDEX_NAME
 
 
-def load_editions(folder: Path) -> list[Edition]:
+def load_editions(folder: Path, confirmed_names: Iterable[str] | None = None) -> list[Edition]:
     """Return every issued edition of the Marac in ``folder``, in the order issued.
 
-    Refuses (``RegisterError`` with line numbers) a damaged index.
+    Refuses (``RegisterError`` with line numbers) a damaged index, and one whose ``approved_by``
+    or ``summary`` names Immigration Enforcement (G03; see ``refuse_g03_editions``).
     """
-    return [edition for edition, _ in read_entries(index_path(folder), "editions", Edition)]
+    path = index_path(folder)
+    entries = read_entries(path, "editions", Edition)
+    refuse_g03_editions(path, entries, confirmed_names)
+    return [edition for edition, _ in entries]
+
+
+def g03_note(value: str | None, kind: str, confirmed: frozenset[str] | None) -> str | None:
+    """Return why an edition's approving body (``kind`` "name") or summary (``kind`` "text") names
+    Immigration Enforcement (G03), or None. ``confirmed`` holds the ``confirmation_key`` of each of
+    the Marac's g03_confirmed_names; None (a caller without the settings) refuses only certain names."""
+    match = recognise(value, kind, confirmed or frozenset()) if value else None
+    if match is None or not (match.certain or confirmed is not None):
+        return None
+    # As a name, whatever the kind: the version history would list it among those given the papers.
+    return "[G03] " + refusal(value, match).removesuffix(" Remove this entry.")
+
+
+def confirmed_keys(confirmed_names: Iterable[str] | None) -> frozenset[str] | None:
+    """Return the ``confirmation_key`` of each name in ``confirmed_names`` (None stays None)."""
+    return None if confirmed_names is None else frozenset(confirmation_key(name) for name in confirmed_names)
+
+
+def refuse_g03_editions(path: Path, entries: Iterable[tuple[Edition, int | None]],
+                        confirmed_names: Iterable[str] | None = None) -> None:
+    """Refuse (``RegisterError``) an edition in the index at ``path`` whose ``approved_by`` or
+    ``summary`` names Immigration Enforcement: ``marac issue`` refuses both, so the index was
+    edited by hand, and they would be printed in every document's version history (G03).
+
+    ``confirmed_names`` (the Marac's g03_confirmed_names) lifts an unsure approving body; without
+    them (None), only a certain name is refused.
+    """
+    confirmed = confirmed_keys(confirmed_names)
+    for edition, line in entries:
+        for field, kind in (("approved_by", "name"), ("summary", "text")):
+            why = g03_note(getattr(edition, field), kind, confirmed)
+            if why:
+                where = f"{display_path(path)} line {line}" if line else display_path(path)
+                raise RegisterError(
+                    f"{where}: {edition.document} edition {edition.version}, {field}: {why} The command stopped and "
+                    f"changed nothing. Delete the {field} line from that edition's entry (the edition's text and "
+                    "fingerprint stay as issued), then run the command again.")
 
 
 def pdf_archive_path(folder: Path, edition: Edition) -> Path:
@@ -146,9 +190,20 @@ def issue_edition(loaded: LoadedSettings, library: Library, document: str, versi
         raise RegisterError(
             "the annex has no version of its own in marac.yaml, so it cannot be issued. To issue it and track its "
             "signatures, add documents.annex with version, adopted and last_reviewed (as for operating_protocol)")
-    for text, option in ((summary, "--summary"), (approved_by, "--approved-by")):
-        if text is not None and not text.strip():
+    confirmed = confirmed_keys(loaded.settings.g03_confirmed_names)
+    for text, option, kind in ((summary, "--summary", "text"), (approved_by, "--approved-by", "name")):
+        if text is None:
+            continue
+        if not text.strip():
             raise RegisterError(f"{option} is empty; give the text or leave {option} out")
+        unwritable = text_problem(text, multi_line=kind == "text")
+        if unwritable:
+            raise RegisterError(f"{option} {unwritable}. Nothing was issued.")
+        refused = g03_note(text.strip(), kind, confirmed)
+        if refused:
+            fix = ("give the body that approved this edition (for example the governance group)"
+                   if kind == "name" else "write the summary without naming Immigration Enforcement")
+            raise RegisterError(f"{option}: {refused} Nothing was issued: {fix}, or leave {option} out.")
     name = DOCUMENT_NAMES[document]
     _check_version_matches_settings(loaded, document, version)
     if issued > today:
@@ -158,7 +213,7 @@ def issue_edition(loaded: LoadedSettings, library: Library, document: str, versi
     folder = loaded.folder
     index = index_path(folder)
     with locked(index):
-        editions = load_editions(folder)
+        editions = load_editions(folder, loaded.settings.g03_confirmed_names)
         mine = [e for e in editions if e.document == document]
         same = next((e for e in mine if e.version == version), None)
         if same is not None:

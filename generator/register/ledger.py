@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -21,10 +21,11 @@ from ..atomic import write_atomic
 from ..settings.loader import LoadedSettings, load_settings, resolve_config_paths
 from ..dates import long_date
 from ..errors import ConfigError, OneMaracExpected, Problem, RegisterError
-from ..policy.g03 import G03_WHY, refused_signatory
+from ..policy.g03 import G03_WHY, certificate_subject_match, recognise, refusal, refused_signatory
 from ..policy.recognisers import recognise_name
 from ..settings.schema import Partner, Text, agency_key  # noqa: F401  (re-exported for status and import)
-from .editions import Edition, current_edition, load_editions
+from ..settings.scaffold import text_problem
+from .editions import Edition, confirmed_keys, current_edition, load_editions
 from .store import (
     DOCUMENT_NAMES,
     Entry,
@@ -79,13 +80,56 @@ def ledger_path(folder: Path) -> Path:
     return Path(folder) / LEDGER_NAME
 
 
-def load_ledger(folder: Path) -> list[Signature]:
+def load_ledger(folder: Path, confirmed_names: Iterable[str] | None = None) -> list[Signature]:
     """Return every signature recorded for the Marac in ``folder``, in the order recorded.
 
     A Marac with no ledger yet has none. Refuses (``RegisterError`` with line numbers) a
-    damaged ledger.
+    damaged ledger, and one with an entry naming Immigration Enforcement (see ``refuse_g03_entries``).
     """
-    return [signature for signature, _ in read_entries(ledger_path(folder), "signatures", Signature)]
+    return [signature for signature, _ in _read_ledger(ledger_path(folder), confirmed_names)]
+
+
+def _read_ledger(path: Path, confirmed_names: Iterable[str] | None) -> list[tuple[Signature, int | None]]:
+    entries = read_entries(path, "signatures", Signature)
+    refuse_g03_entries(path, entries, confirmed_names)
+    return entries
+
+
+# What in an entry names who signed, in the order checked.
+_SIGNATORY_FIELDS = (("agency", "the agency"), ("name", "the signatory's name"), ("role", "the signatory's role"),
+                     ("certificate_subject", "the signer's certificate"))
+
+
+def refuse_g03_entries(path: Path, entries: Iterable[tuple[Signature, int | None]],
+                       confirmed_names: Iterable[str] | None = None) -> None:
+    """Refuse (``RegisterError``) a ledger entry whose agency, signatory name or role, or certificate
+    names Immigration Enforcement, which never signs (G03). ``marac sign`` and ``signatures import``
+    refuse such a signature, so the ledger was edited by hand; nothing may show or print it.
+
+    ``confirmed_names`` (the Marac's g03_confirmed_names) lifts a name the recogniser is unsure of;
+    without them (None: a caller without the settings), only a certain name is refused.
+    """
+    confirmed = confirmed_keys(confirmed_names)
+    seen: dict[tuple[str, str], object] = {}  # a long ledger repeats its names: recognise each once
+    for signature, line in entries:
+        for field, label in _SIGNATORY_FIELDS:
+            value = getattr(signature, field)
+            if not value:
+                continue
+            if (field, value) not in seen:
+                seen[field, value] = (certificate_subject_match(value, confirmed or frozenset())
+                                      if field == "certificate_subject" else
+                                      recognise(value, "name", confirmed or frozenset()))
+            match = seen[field, value]
+            if match is None or not (match.certain or confirmed is not None):
+                continue
+            where = f"{display_path(path)} line {line}" if line else display_path(path)
+            raise RegisterError(
+                f"{where}: the {DOCUMENT_NAMES[signature.document]} edition {signature.version} entry of "
+                f"{signature.agency}: [G03] {label}: {refusal(value, match).removesuffix(' Remove this entry.')} "
+                "marac sign and signatures import never record such an entry, so the command stopped and "
+                f"changed nothing. Remove the entry (from '- document:' to the next entry) from {LEDGER_NAME}, "
+                "or restore the file from your backup, then run the command again.")
 
 
 def load_marac(argument: str | Path, today: dt.date | None = None) -> LoadedSettings:
@@ -142,6 +186,10 @@ def record_signature(marac: LoadedSettings | Path | str, entry: Mapping[str, Any
     unknown = sorted(set(entry) - ENTRY_KEYS)
     if unknown:
         raise RegisterError(f"a signature has no field {', '.join(unknown)}; known: {', '.join(sorted(ENTRY_KEYS))}")
+    for key in ("agency", "name", "role", "certificate_subject"):
+        unwritable = text_problem(entry[key]) if isinstance(entry.get(key), str) else None
+        if unwritable:  # before any message quotes the value: a lone surrogate cannot even be printed
+            raise RegisterError(f"{key}: {unwritable}; nothing was recorded")
     folder = loaded.folder
     hint = display_path(folder)
     document = entry.get("document")
@@ -151,7 +199,8 @@ def record_signature(marac: LoadedSettings | Path | str, entry: Mapping[str, Any
         raise RegisterError("the annex has no version of its own in marac.yaml, so it is not signed on its own. "
                             "To track its signatures, add documents.annex (version, adopted, last_reviewed) "
                             f"and issue it: marac issue {hint} --doc annex --version VERSION")
-    editions = load_editions(folder)
+    confirmed_names = loaded.settings.g03_confirmed_names
+    editions = load_editions(folder, confirmed_names)
     edition = current_edition(editions, document)
     if edition is None:
         version = loaded.settings.documents.of(document).version
@@ -180,7 +229,7 @@ def record_signature(marac: LoadedSettings | Path | str, entry: Mapping[str, Any
         raise RegisterError(f"{field}: {reason}") from None
     path = ledger_path(folder)
     with locked(path):
-        existing = read_entries(path, "signatures", Signature)
+        existing = _read_ledger(path, confirmed_names)
         for earlier, line in existing:
             if (earlier.document, earlier.fingerprint, agency_key(earlier.agency)) == (
                     document, edition.fingerprint, agency_key(partner.name)):

@@ -99,8 +99,9 @@ def marac_status(loaded: LoadedSettings, library: Library) -> MaracStatus:
 
     Refuses (``RegisterError`` with line numbers) a damaged editions index or ledger.
     """
-    editions = load_editions(loaded.folder)
-    signatures = load_ledger(loaded.folder)
+    confirmed = loaded.settings.g03_confirmed_names
+    editions = load_editions(loaded.folder, confirmed)
+    signatures = load_ledger(loaded.folder, confirmed)
     kinds = loaded.settings.documents.signed_kinds()  # the annex only when marac.yaml gives it a version
     documents = tuple(_document_status(loaded, library, kind, editions, signatures) for kind in kinds)
     settings = loaded.settings

@@ -20,9 +20,14 @@ from ..atomic import write_atomic
 from ..errors import ConfigError, Problem
 from .loader import CONFIG_NAME, problem_from_error
 from .schema import Settings, slugify
-from .yaml_source import read_yaml
+from .text_rules import MULTI_LINE_REFUSED, SINGLE_LINE_REFUSED
+from .yaml_source import YamlReadError, read_yaml
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+# A lone surrogate is what Python makes of bytes that are not UTF-8 (a terminal in another
+# encoding); it cannot be written to any file.
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_LINE_BREAKS = "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 # What the coordinator still has to add after init; everything else must validate now.
 LEFT_FOR_LATER = ("partners", "records")
 
@@ -166,14 +171,41 @@ def write_new_marac(folder: Path, answers: NewMarac) -> Path:
     return folder
 
 
+def text_problem(value: str, multi_line: bool = False) -> str | None:
+    """Return why ``value`` (an answer or a command-line option) cannot be written as given, or None.
+
+    Refused: a line break (newline, U+0085, U+2028, U+2029) unless ``multi_line``, any other
+    control or direction-override character (as ``text_rules`` refuses in a one-line setting),
+    and a lone surrogate (bytes that were not UTF-8).
+    """
+    surrogate = _SURROGATE.search(value)
+    if surrogate:
+        return (f"holds bytes that are not UTF-8 text (read as U+{ord(surrogate.group()):04X}); set the "
+                "terminal (or the script) to UTF-8 and type the text again")
+    found = (MULTI_LINE_REFUSED if multi_line else SINGLE_LINE_REFUSED).search(value)
+    if found is None:
+        return None
+    code = f"U+{ord(found.group()):04X}"
+    if found.group() in _LINE_BREAKS and not multi_line:
+        return f"runs over more than one line (a line break, {code}); write it on one line"
+    return f"contains a control or direction-override character ({code}); type the text again without it"
+
+
 def answer_problems(answers: NewMarac, slug: str) -> list[Problem]:
     """Return what is wrong with ``answers`` as problems whose field is the answer's name."""
     problems = []
     if not re.match(SLUG_PATTERN, slug):
         problems.append(Problem(slug, None, "folder", (
             "must be lower-case letters, digits and hyphens, like eastbrook")))
+    unwritable = [Problem("answers", None, name, refused) for name, value in vars(answers).items()
+                  if isinstance(value, str) and (refused := text_problem(value))]
+    if unwritable:
+        return problems + unwritable  # the file cannot even be written to be validated
     text = marac_yaml_text(answers, slug if re.match(SLUG_PATTERN, slug) else "marac")
-    source = read_yaml(Path(CONFIG_NAME), CONFIG_NAME, raw=text.encode("utf-8"))
+    try:
+        source = read_yaml(Path(CONFIG_NAME), CONFIG_NAME, raw=text.encode("utf-8"))
+    except YamlReadError as exc:  # not expected once the characters above are refused; never a traceback
+        return problems + [Problem("answers", None, "", f"cannot be written as marac.yaml ({exc.problem.message})")]
     try:
         Settings.model_validate(source.data)
     except ValidationError as exc:
