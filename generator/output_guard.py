@@ -8,7 +8,9 @@ where they are told. A typo there must never cost a Marac its records, so:
   ``--force``: the ledger is never replaced by a calendar or a PDF;
 - any other existing file is written over only if marac made it (an unsigned marac PDF, a
   marac DOCX, HTML page or calendar), or with ``--force``;
-- a folder, a device or a pipe at the path is refused.
+- a folder, a device or a pipe at the path is refused;
+- ``marac build -o DIR`` never writes into a Marac's folder: DIR may not be a Marac folder, lie
+  inside one, or hold a Marac being built (it gets a ``<slug>/`` folder and build-manifest.json).
 
 Imports nothing of the project but ``errors``, so every stage may call it.
 """
@@ -64,6 +66,36 @@ def check_target(path: Path, force: bool = False) -> None:
         f"{path}: already exists and was not written by marac (or has been changed since, e.g. saved in "
         "Word or signed), so nothing was written. Choose another name or folder, or add --force to "
         "replace it.")
+
+
+CONFIG_NAME = "marac.yaml"
+
+
+def check_output_folder(output: Path, marac_folders=()) -> None:
+    """Return quietly when ``marac build`` may write into the folder ``output``; refuse otherwise.
+
+    Refuses (``OverwriteRefused``, naming both folders and the fix) an output folder that is a
+    Marac's folder (one holding ``marac.yaml``, or any of ``marac_folders``) or lies inside one,
+    and one that directly holds one of ``marac_folders``: a build writes ``OUTPUT/<slug>/`` and
+    ``OUTPUT/build-manifest.json``, so either would put files among a Marac's settings and
+    records. Links are followed on both sides. Writes nothing.
+    """
+    output = Path(output)
+    real = Path(os.path.realpath(output))
+    folders = {Path(os.path.realpath(folder)): Path(folder) for folder in marac_folders}
+    fix = ("marac build writes a folder per Marac and its build-manifest.json into the output folder, so "
+           "nothing was written. Give an output folder outside every Marac folder, such as output/ "
+           "beside local_configs/ (the default, when run from there)")
+    for candidate in (real, *real.parents):
+        if candidate in folders or os.path.lexists(candidate / CONFIG_NAME):
+            shown = folders.get(candidate, candidate)
+            where = "is the Marac folder" if candidate == real else "is inside the Marac folder"
+            raise OverwriteRefused(f"{output}: {where} {shown} (it holds {CONFIG_NAME}); {fix}.")
+    for folder, shown in folders.items():
+        if folder.parent == real:
+            raise OverwriteRefused(
+                f"{output}: holds the Marac folder {shown}, and the documents of a Marac go into "
+                f"OUTPUT/<its slug>/, which may be that very folder; {fix}.")
 
 
 def is_record(path: Path) -> bool:

@@ -39,11 +39,22 @@ def _csv_choice(allowed: tuple[str, ...] | list[str]):
 def build(configs, output, formats, kinds, jobs, force):
     """Render the Operating Protocol, Information Sharing Agreement and annex.
 
-    Refuses to build, and writes nothing, when `marac check` finds errors. Files whose
+    Refuses to build, and writes nothing, when `marac check` finds errors, or when the output
+    folder is a Marac's folder, lies inside one or holds one being built. Files whose
     settings, clauses, templates and tools are unchanged since the last build into the same
     folder are skipped (see build-manifest.json there); --force rebuilds them.
     """
     from ..build import build_many
+    from ..errors import ConfigError
+    from ..output_guard import check_output_folder
+    from ..settings.loader import resolve_config_paths
+
+    try:
+        folders = [path.parent for path in resolve_config_paths(configs)]
+    except ConfigError:
+        folders = None  # build_many says what is wrong with the arguments
+    if folders is not None:
+        check_output_folder(output, folders)  # before anything is read or written
 
     def progress(done, total, files):
         if total > 1:

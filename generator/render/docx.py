@@ -26,7 +26,7 @@ import docx
 from ..document.model import Document, Heading, ListBlock, PageBreak, Paragraph, SignatureTable, Table
 from .docx_front import contents, detail_paragraph, logo_run, watermark_run
 from .docx_inline import Bookmarks, StyleBook, add_field, add_runs, add_text, new_paragraph, set_paragraph_style
-from .docx_package import document_timestamp, reference_bytes, reproducible_zip, set_core_properties
+from .docx_package import document_timestamp, reference_bytes, reproducible_zip, set_core_properties, styles_only
 from .docx_tables import write_signature_table, write_table
 from .title_page import DRAFT_TEXT, details, front_end
 
@@ -50,6 +50,7 @@ def render(document: Document) -> bytes:
     lacks a style the writer uses.
     """
     word = docx.Document(io.BytesIO(document.meta.house_style or reference_bytes()))
+    styles_only(word)  # a reference gives styles, never words (docx_package)
     styles = StyleBook(word)
     body = _Body(word, styles)
     blocks = document.all_blocks

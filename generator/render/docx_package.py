@@ -1,5 +1,12 @@
-"""The DOCX package around the text: the shipped reference.docx, core properties, and a
-reproducible zip.
+"""The DOCX package around the text: the shipped reference.docx (or a Marac's own, styles only),
+core properties, and a reproducible zip.
+
+A reference gives a document its styles, numbering, theme, fonts and page setup, never any
+words: ``styles_only`` empties its body, drops its headers and footers (the writer adds its own),
+its comments, pictures, links, Quick Parts, custom properties and thumbnail, and a template it
+names (Word would fetch one named by a web address). ``settings.house_style`` refuses a Marac's
+reference that holds text in the first place; this is the writer's own guarantee, so that
+nothing outside the edition fingerprint can reach a partner's copy.
 
 python-docx stamps every zip entry with the wall-clock time and the core properties with
 whatever the reference holds, so two builds of the same document would differ byte for
@@ -15,6 +22,9 @@ import functools
 import io
 import zipfile
 
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml.ns import qn
+
 from ..document.model import DocumentMeta
 from ..resources import data_dir
 
@@ -24,6 +34,56 @@ _ZIP_EPOCH = dt.datetime(1980, 1, 1)
 # Office wants [Content_Types].xml first; the rest follow in name order so the entry order
 # never depends on how python-docx happened to walk the relationships.
 _FIRST = "[Content_Types].xml"
+
+
+# The parts of a reference the writer uses, by their relationship from the main document.
+_KEPT_PARTS = frozenset({RT.STYLES, RT.NUMBERING, RT.SETTINGS, RT.FONT_TABLE, RT.THEME, RT.WEB_SETTINGS,
+                         RT.FOOTNOTES, RT.ENDNOTES,
+                         "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"})
+_KEPT_PACKAGE_PARTS = frozenset({RT.OFFICE_DOCUMENT, RT.CORE_PROPERTIES, RT.EXTENDED_PROPERTIES})
+_ATTACHED_TEMPLATE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/attachedTemplate"
+_SECTION_PARTS = {qn("w:headerReference"), qn("w:footerReference"), qn("w:titlePg")}
+
+
+def styles_only(word) -> None:
+    """Leave of the python-docx ``word`` (just opened over a reference.docx) only what styles
+    the document: an empty body holding the last section's page setup, no header or footer,
+    and the style, numbering, settings, font and theme parts. Returns nothing; refuses nothing.
+    """
+    body = word.element.body
+    last_section = body.sectPr
+    for child in list(body):
+        if child is not last_section:
+            body.remove(child)  # paragraphs, tables, content controls; sections inside paragraphs too
+    if last_section is not None:
+        for child in list(last_section):
+            if child.tag in _SECTION_PARTS:  # the reference's headers, footers, "different first page"
+                last_section.remove(child)
+    for r_id, rel in list(word.part.rels.items()):
+        if rel.is_external or rel.reltype not in _KEPT_PARTS:
+            del word.part.rels[r_id]
+    settings = word.settings.element
+    for name in ("w:attachedTemplate", "w:evenAndOddHeaders", "w:docVars"):
+        for element in settings.findall(qn(name)):
+            settings.remove(element)
+    settings_part = word.part.part_related_by(RT.SETTINGS)
+    for r_id, rel in list(settings_part.rels.items()):
+        if rel.is_external or rel.reltype == _ATTACHED_TEMPLATE:
+            del settings_part.rels[r_id]
+    package = word.part.package
+    for r_id, rel in list(package.rels.items()):
+        if rel.reltype not in _KEPT_PACKAGE_PARTS:
+            del package.rels[r_id]  # custom properties, a thumbnail of the reference's first page
+        elif rel.reltype == RT.EXTENDED_PROPERTIES and not rel.is_external:
+            # Its company, manager and "Application" are the reference's; marac's own say marac
+            # wrote the file (output_guard reads that before writing over it).
+            rel.target_part._blob = _shipped_part("docProps/app.xml")
+
+
+@functools.cache
+def _shipped_part(name: str) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(reference_bytes())) as package:
+        return package.read(name)
 
 
 @functools.cache

@@ -5,6 +5,13 @@ A Marac may supply its own (its fonts, colours, logo-free letterhead margins), m
 a copy of the shipped templates/reference.docx in Word and keeping every style name. This module
 reads it and refuses one that lacks a style the writer uses, naming the style, so the problem
 shows in ``marac check`` rather than as a broken document.
+
+A reference gives styles only, never words: every word of a Marac document comes from marac,
+so that the edition fingerprint partners sign covers all of it. A reference whose body,
+headers, footers, footnotes, endnotes or comments hold any text, or whose list numbering
+holds words ("Home Office %1"), is refused too, naming the file and what to delete. (The DOCX
+writer also starts from an empty body and its own header and footer, whatever the reference
+holds; see ``render.docx``.)
 """
 
 from __future__ import annotations
@@ -40,8 +47,8 @@ def load_house_style(path: Path) -> bytes:
     """Return the bytes of a Marac's reference.docx.
 
     Refuses (``ConfigError`` naming the file and each missing style) a file over 10 MB, one
-    that is not a Word document, and one that lacks a paragraph, character or table style the
-    writer uses (see ``PARAGRAPH_STYLES``).
+    that is not a Word document, one that lacks a paragraph, character or table style the
+    writer uses (see ``PARAGRAPH_STYLES``), and one that holds text (see ``text_places``).
     """
     def refuse(message: str) -> ConfigError:
         return ConfigError([Problem(str(path), None, "", message)])
@@ -56,19 +63,81 @@ def load_house_style(path: Path) -> bytes:
     # Imported here: zipfile (with its compression modules) costs `check` and `status` about 3 ms
     # at start-up, and only a Marac with its own house style needs it.
     import zipfile
+    import zlib
 
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as package:
-            styles = package.read("word/styles.xml").decode("utf-8")
-    except (zipfile.BadZipFile, KeyError, UnicodeDecodeError):
+        package = zipfile.ZipFile(io.BytesIO(data))
+        styles = package.read("word/styles.xml").decode("utf-8")
+    except (zipfile.BadZipFile, KeyError, UnicodeDecodeError, RuntimeError, ValueError):
         raise refuse("is not a Word document (.docx) with styles; save it from Word as a .docx, "
                      "or remove it to use the shipped house style") from None
-    missing = missing_styles(styles)
-    if missing:
-        raise refuse(f"lacks the style(s) {', '.join(missing)}; start from a copy of the shipped "
-                     "templates/reference.docx and keep every style name (change how a style looks, "
-                     "never its name)")
+    with package:
+        missing = missing_styles(styles)
+        if missing:
+            raise refuse(f"lacks the style(s) {', '.join(missing)}; start from a copy of the shipped "
+                         "templates/reference.docx and keep every style name (change how a style looks, "
+                         "never its name)")
+        try:
+            places = text_places(package)
+        except (zipfile.BadZipFile, KeyError, ValueError, RuntimeError, NotImplementedError, EOFError,
+                zlib.error):
+            raise refuse("is not a whole Word document (.docx): a part of it cannot be read; save it "
+                         "again from Word as a .docx, or remove it to use the shipped house style") from None
+    if places:
+        raise refuse(f"holds text ({'; '.join(places)}); keep only styles in reference.docx: a "
+                     "reference gives the documents their look, never their words, which come from "
+                     "marac so that the edition partners sign covers every one of them. Delete all its "
+                     "text, headers and footers (or start again from a copy of the shipped "
+                     "templates/reference.docx), save it and run marac check again")
     return data
+
+
+# Elements and attributes that hold words a reader sees: WordprocessingML text (also deleted
+# text of tracked changes), DrawingML text (text boxes, shapes, SmartArt) and VML WordArt.
+_TEXT = re.compile(r"<(?:w:t|w:delText|a:t)\b[^>]*>([^<]*)</|<v:textpath\b[^>]*\bstring=\"([^\"]*)\"")
+_LEVEL_TEXT = re.compile(r'<w:lvlText\b[^>]*\bw:val="([^"]*)"')
+# Parts of a reference whose content a document built over it could show, by what Word calls them.
+_PLACES = ((re.compile(r"word/document\d*\.xml"), "in its body"), (re.compile(r"word/header\d*\.xml"), "in a header"),
+           (re.compile(r"word/footer\d*\.xml"), "in a footer"), (re.compile(r"word/footnotes\.xml"), "in a footnote"),
+           (re.compile(r"word/endnotes\.xml"), "in an endnote"), (re.compile(r"word/comments\w*\.xml"), "in a comment"),
+           (re.compile(r"word/glossary/.*\.xml"), "in its Quick Parts (building blocks)"))
+
+
+def text_places(package) -> list[str]:
+    """Return where a reference.docx (an open ``zipfile.ZipFile``) holds text, each with the
+    first words found ("in a header: 'Home Office Immigration Enforcement attends'"); [] if none.
+
+    Names are compared without case (a zip tool may write ``Word/Header1.xml``); the list
+    numbering counts as text when a level's number format holds a word (``%1.``, ``(%1)`` and
+    bullets pass; "Section %1" does not, as it is words the signed text does not hold)."""
+    found = []
+    for name in sorted(package.namelist()):
+        lowered = name.lower()
+        place = next((label for pattern, label in _PLACES if pattern.fullmatch(lowered)), None)
+        if place is None and lowered == "word/numbering.xml":
+            xml = _read_text(package, name)
+            words = [v for v in _LEVEL_TEXT.findall(xml) if re.search(r"[^\W\d_]{2,}", re.sub(r"%\d", "", v))]
+            if words:
+                found.append(f"in its list numbering: {_shown(words[0])}")
+            continue
+        if place is None:
+            continue
+        words = " ".join("".join(parts) for parts in _TEXT.findall(_read_text(package, name))).split()
+        if words:
+            found.append(f"{place}: {_shown(' '.join(words))}")
+    return list(dict.fromkeys(found))
+
+
+def _read_text(package, name: str) -> str:
+    info = package.getinfo(name)
+    if info.file_size > MAX_REFERENCE_BYTES * 4:  # a part that inflates past this is no style sheet
+        return "<w:t>(a part too large to read)</w:t>"
+    return package.read(name).decode("utf-8", errors="replace")
+
+
+def _shown(text: str) -> str:
+    text = " ".join(text.split())
+    return repr(text if len(text) <= 60 else text[:57] + "...")
 
 
 def missing_styles(styles_xml: str) -> list[str]:

@@ -7,7 +7,9 @@ fix it``; all problems are reported at once (``ConfigError``), never a traceback
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -82,7 +84,11 @@ def resolve_config_paths(arguments: list[str] | tuple[str, ...]) -> list[Path]:
     unique: list[Path] = []
     seen: set[Path] = set()
     for path in found:
-        key = path.resolve()
+        # The folder resolved, the name kept: naming one Marac twice (its folder and its
+        # marac.yaml) builds it once, but a marac.yaml that is a link to another Marac's stays
+        # in the list, for load_settings to refuse by name, never dropped as a duplicate.
+        # (os.path.realpath, unlike Path.resolve, never raises on a link that loops.)
+        key = Path(os.path.realpath(path.parent)) / path.name
         if key not in seen:
             seen.add(key)
             unique.append(path)
@@ -100,10 +106,12 @@ def load_settings(path: Path, today: dt.date | None = None) -> LoadedSettings:
 
     Refuses (``ConfigError``, listing every problem with file, line and field) unreadable or
     invalid YAML, unknown keys (with a "did you mean"), impossible dates, dates of review
-    in the future, duplicate partners and control characters.
+    in the future, duplicate partners and control characters, and a marac.yaml that is a
+    symbolic link (``refuse_link``).
     """
     today = today or dt.date.today()
     display = _display_name(path)
+    refuse_link(path, display)
     try:
         raw = read_bounded(path, MAX_BYTES)
     except UnreadableFile:
@@ -126,6 +134,40 @@ def load_settings(path: Path, today: dt.date | None = None) -> LoadedSettings:
     logo, house_style = _assets(path.parent, settings, source, display)
     return LoadedSettings(settings=settings, source=source, display_name=display, logo=logo,
                           house_style=house_style)
+
+
+def refuse_link(path: Path, display: str | None = None) -> None:
+    """Refuse (``ConfigError``) a ``marac.yaml`` that is a symbolic link to a file, or to itself.
+
+    A Marac's records (signatures.yaml, editions/) live beside its marac.yaml; a marac.yaml
+    linked from another folder would make a second Marac with the same settings and records of
+    its own, and the two would drift apart. A link to a device or a pipe, or one that leads
+    nowhere, is left for reading to word ("is not an ordinary file", "file not found").
+    """
+    if not os.path.islink(path):
+        return
+    name = display or str(path)
+    try:
+        target = os.readlink(path)
+    except OSError:
+        target = "?"
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        if exc.errno != errno.ELOOP:
+            return
+        raise ConfigError([Problem(name, None, "", (
+            f"is a symbolic link that leads back to itself (to {target}), not a settings file; "
+            f"replace it with the Marac's own {CONFIG_NAME} (a plain file), or remove it"))]) from None
+    if not stat.S_ISREG(mode):
+        return
+    raise ConfigError([Problem(name, None, "", (
+        f"is a symbolic link (to {target}), not the settings file itself, so it was not read: marac "
+        f"keeps a Marac's records (signatures.yaml, editions/) beside its {CONFIG_NAME}, and a linked "
+        "one would split them between two folders. Use the folder the link points to "
+        f"({Path(_display_name(Path(os.path.realpath(path)))).parent}), or, to make a Marac "
+        f"of its own, replace the link with a copy of the file (cp --remove-destination "
+        f"{_display_name(Path(os.path.realpath(path)))} {name}) and set its marac.slug and marac.name"))])
 
 
 def _assets(folder: Path, settings: Settings, source: YamlDocument, display: str):
@@ -161,9 +203,11 @@ def _read(path: Path, display: str, raw: bytes | None = None) -> YamlDocument:
 
 
 def _display_name(path: Path) -> str:
+    # The folder resolved, the file's own name kept: a marac.yaml that is a link is named as
+    # the link, not as the file it points to (os.path.realpath never raises on a loop).
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+        return str((Path(os.path.realpath(path.parent)) / path.name).relative_to(os.path.realpath(Path.cwd())))
+    except (ValueError, OSError):
         return str(path)
 
 

@@ -2,8 +2,11 @@
 
 This is the only place the logo is read from disk: the model carries its bytes and the
 writers never open a file. A logo is refused, with the file and the fix, when it is not a
-PNG or an SVG, is larger than 2 MB, or is an SVG that could make a reader (Word, LibreOffice,
-WeasyPrint, a browser) fetch or run anything outside the file itself.
+PNG or an SVG, is larger than 2 MB, is an SVG that could make a reader (Word, LibreOffice,
+WeasyPrint, a browser) fetch or run anything outside the file itself, or is an SVG whose text
+(what it draws, its title and description, its aria labels) names Immigration Enforcement
+(guidance G03): the logo is printed on every title page, and no Marac document may show the Home
+Office, Border Force or UKVI as a member, recipient or signatory.
 """
 
 from __future__ import annotations
@@ -67,7 +70,7 @@ def load_logo(path: Path, display: str, line: int | None, alt: str) -> Image:
     try:
         media_type = sniff(data)
         if media_type == "image/svg+xml":
-            check_svg(data)
+            check_svg(data)  # its words are read by the G03 check (policy/g03.py)
     except LogoRefused as exc:
         raise refuse(f"{name}{exc}") from None
     return Image(data=data, media_type=media_type, alt=alt)
@@ -179,6 +182,46 @@ def check_svg(data: bytes) -> None:
     if _IMPORT.search(style):
         refuse("has a stylesheet that imports another file")
     _check_urls(style, refuse)
+
+
+# Attributes whose words a reader shows or speaks (a screen reader reads aria-label as the name).
+_SPOKEN_ATTRIBUTES = {"aria-label", "aria-description", "aria-roledescription", "aria-valuetext", "alt", "title"}
+
+
+def svg_texts(data: bytes) -> list[str]:
+    """Return the words an SVG holds for people: the character data of every element but
+    ``<style>`` (``<text>``, ``<tspan>``, ``<textPath>``, ``<title>``, ``<desc>``, metadata) and
+    the aria labels, one entry per element or attribute. An SVG that does not parse gives []
+    (``check_svg`` refuses it)."""
+    texts: list[str] = []
+    stack: list[list[str]] = []
+
+    def start(name: str, attributes: dict[str, str]):
+        stack.append([])
+        for attribute, value in attributes.items():
+            if attribute.rpartition(" ")[2].lower() in _SPOKEN_ATTRIBUTES and value.strip():
+                texts.append(value)
+
+    def end(name: str):
+        own = "".join(stack.pop())
+        if name.rpartition(" ")[2] != "style" and own.strip():
+            texts.append(own)
+            if stack:  # "<text>Home <tspan>Office</tspan></text>" reads as one line
+                stack[-1].append(own)
+
+    def characters(text: str):
+        if stack:
+            stack[-1].append(text)
+
+    parser = xml.parsers.expat.ParserCreate(namespace_separator=" ")
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = characters
+    try:
+        parser.Parse(data, True)
+    except xml.parsers.expat.ExpatError:
+        return []
+    return texts
 
 
 def _check_urls(text: str, refuse) -> None:
